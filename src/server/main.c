@@ -1,0 +1,2 @@
+/* placeholder: replaced by the server core */
+int main(void) { return 0; }
