@@ -1,2 +1,321 @@
-/* placeholder: replaced by the server core */
-int main(void) { return 0; }
+/*
+ * latchd: a RADIUS server for 802.1X port authentication. This file: the command line,
+ * start-up (dictionary, configuration, workers), signals (SIGTERM/SIGINT stop, SIGHUP
+ * reload, SIGUSR1 counters) and shutdown.
+ */
+#include "server/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/err.h"
+
+struct options {
+	char const *confdir;
+	char const *dictdir;
+	bool debug;
+	bool check_only;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: latchd [-X] [-C] [-d CONFDIR] [-D DICTDIR]\n"
+		"  -X          debug: log every request with its attributes and the decision\n"
+		"  -C          check the configuration, print the first error, exit 0 or 1\n"
+		"  -d CONFDIR  configuration directory (default %s)\n"
+		"  -D DICTDIR  dictionary directory (default %s)\n"
+		"Runs in the foreground. SIGTERM/SIGINT stop it, SIGHUP reloads clients and users,\n"
+		"SIGUSR1 logs the counters.\n",
+		LATCHD_CONFDIR, LATCHD_DICTDIR);
+}
+
+static int options_parse(struct options *opt, int argc, char **argv)
+{
+	int c;
+
+	opt->confdir = LATCHD_CONFDIR;
+	opt->dictdir = LATCHD_DICTDIR;
+	while ((c = getopt(argc, argv, "XCd:D:h")) != -1) {
+		switch (c) {
+		case 'X': opt->debug = true; break;
+		case 'C': opt->check_only = true; break;
+		case 'd': opt->confdir = optarg; break;
+		case 'D': opt->dictdir = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Create the directory that will hold path (one level), if missing. */
+static void make_parent_dir(char const *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir) return;
+	*slash = '\0';
+	(void)mkdir(dir, 0750);
+}
+
+static int runtime_destructor(struct runtime *rt)
+{
+	if (rt->detail_fd >= 0) close(rt->detail_fd);
+	return 0;
+}
+
+/* Load the configuration into a new runtime, owned by ctx. NULL with err_msg() on failure. */
+static struct runtime *runtime_load(TALLOC_CTX *ctx, struct options const *opt,
+				    struct dict const *dict, unsigned generation)
+{
+	struct runtime *rt = talloc_zero(ctx, struct runtime);
+
+	if (!rt) return NULL;
+	rt->detail_fd = -1;
+	talloc_set_destructor(rt, runtime_destructor);
+	rt->dict = dict;
+	rt->generation = generation;
+	rt->conf = conf_load(rt, opt->confdir, dict);
+	if (!rt->conf) goto fail;
+	if (rt->conf->detail_file) {
+		make_parent_dir(rt->conf->detail_file);
+		rt->detail_fd = open(rt->conf->detail_file,
+				     O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (rt->detail_fd < 0) {
+			err_set("accounting detail file %s: %s; fix the path or its permissions",
+				rt->conf->detail_file, strerror(errno));
+			goto fail;
+		}
+	}
+	return rt;
+fail:
+	talloc_free(rt);
+	return NULL;
+}
+
+/* Refuse to share a port with another program: SO_REUSEPORT alone would let us. */
+static int listens_probe(struct conf const *conf)
+{
+	size_t i;
+
+	for (i = 0; i < conf->n_listens; i++) {
+		struct conf_listen const *l = &conf->listens[i];
+		int fd = socket(l->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		int one = 1;
+		char what[160];
+
+		if (fd < 0) continue;
+		if (l->addr.ss_family == AF_INET6)
+			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr const *)&l->addr, l->addr_len) < 0) {
+			listener_describe(what, sizeof(what), l);
+			err_set("listen %s: %s; is another server (latchd, freeradius) using the port?",
+				what, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static unsigned workers_wanted(struct conf const *conf)
+{
+	long n = conf->workers ? (long)conf->workers : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1) n = 1;
+	if (n > SERVER_MAX_WORKERS) n = SERVER_MAX_WORKERS;
+	return (unsigned)n;
+}
+
+static void server_log_stats(struct server *srv, char const *when)
+{
+	struct stats *blocks[SERVER_MAX_WORKERS];
+	char line[2048];
+	size_t i;
+
+	for (i = 0; i < srv->n_workers; i++) blocks[i] = &srv->workers[i].stats;
+	stats_format(line, sizeof(line), blocks, srv->n_workers);
+	log_info("counters (%s): %s", when, line);
+}
+
+static void server_reload(struct server *srv, TALLOC_CTX *ctx, struct options const *opt,
+			  struct dict const *dict)
+{
+	struct runtime *old = atomic_load(&srv->runtime);
+	struct runtime *rt = runtime_load(ctx, opt, dict, old->generation + 1);
+	struct timespec pause = {.tv_nsec = 10 * 1000 * 1000};
+	size_t i;
+	int tries;
+
+	if (!rt) {
+		log_error("reload failed, keeping the running configuration: %s", err_msg());
+		return;
+	}
+	if (rt->conf->n_listens != srv->n_listens)
+		log_warn("reload: listen sections changed; that takes a restart, the sockets stay");
+	atomic_store(&srv->runtime, rt);
+	/* Wait until every worker has moved to the new tree, then free the old one. */
+	for (tries = 0; tries < 500; tries++) {
+		for (i = 0; i < srv->n_workers; i++)
+			if (atomic_load(&srv->workers[i].seen_generation) < rt->generation) break;
+		if (i == srv->n_workers) break;
+		nanosleep(&pause, NULL);
+	}
+	if (tries == 500) {
+		log_warn("reload: a worker did not move to the new configuration; old one kept");
+	} else {
+		talloc_free(old);
+	}
+	log_info("reloaded %s: %zu clients, %zu users", rt->conf->main_file, rt->conf->n_clients,
+		 rt->conf->n_users);
+}
+
+static int server_start(struct server *srv, TALLOC_CTX *ctx)
+{
+	struct runtime const *rt = atomic_load(&srv->runtime);
+	size_t i;
+
+	srv->listens = rt->conf->listens;
+	srv->n_listens = rt->conf->n_listens;
+	if (srv->n_listens == 0 || srv->n_listens > SERVER_MAX_LISTENS) {
+		err_set("%s: %zu listen sections; give between 1 and %d", rt->conf->main_file,
+			srv->n_listens, SERVER_MAX_LISTENS);
+		return -1;
+	}
+	if (listens_probe(rt->conf) < 0) return -1;
+	srv->n_workers = workers_wanted(rt->conf);
+	srv->workers = talloc_zero_array(ctx, struct worker, srv->n_workers);
+	if (!srv->workers) return -1;
+	for (i = 0; i < srv->n_workers; i++) {
+		struct worker *w = &srv->workers[i];
+
+		w->index = (unsigned)i;
+		w->ctx = talloc_new(srv->workers);
+		if (!w->ctx || worker_start(srv, w) < 0) {
+			srv->n_workers = i;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void server_stop(struct server *srv)
+{
+	size_t i, j;
+
+	atomic_store(&srv->stopping, true);
+	for (i = 0; i < srv->n_workers; i++) {
+		struct worker *w = &srv->workers[i];
+
+		if (w->thread) pthread_join(w->thread, NULL);
+		for (j = 0; j < w->n_fds; j++) close(w->fds[j]);
+		if (w->epoll_fd > 0) close(w->epoll_fd);
+	}
+}
+
+static void server_log_ready(struct server const *srv)
+{
+	char what[160];
+	size_t i;
+
+	for (i = 0; i < srv->n_listens; i++) {
+		listener_describe(what, sizeof(what), &srv->listens[i]);
+		log_info("listening on %s", what);
+	}
+	log_info("ready: %zu workers", srv->n_workers);
+}
+
+/* The main thread only waits for signals; workers do all packet work. */
+static void server_signal_loop(struct server *srv, TALLOC_CTX *ctx, struct options const *opt,
+			       struct dict const *dict, sigset_t const *set)
+{
+	for (;;) {
+		int sig = 0;
+
+		if (sigwait(set, &sig) != 0) continue;
+		if (sig == SIGHUP) {
+			log_info("SIGHUP: reloading the configuration");
+			server_reload(srv, ctx, opt, dict);
+		} else if (sig == SIGUSR1) {
+			server_log_stats(srv, "SIGUSR1");
+		} else {
+			log_info("signal %d: stopping", sig);
+			return;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = {0};
+	TALLOC_CTX *root;
+	struct dict *dict;
+	struct runtime *rt;
+	struct server srv;
+	char path[PATH_MAX];
+	sigset_t set;
+	int rc = 1;
+
+	memset(&srv, 0, sizeof(srv));
+	if (options_parse(&opt, argc, argv) < 0) return 2;
+	if (opt.debug) log_threshold = LOG_LVL_DEBUG;
+	root = talloc_new(NULL);
+	snprintf(path, sizeof(path), "%s/dictionary", opt.dictdir);
+	dict = dict_load(root, path);
+	if (!dict) {
+		log_error("dictionary: %s", err_msg());
+		goto out;
+	}
+	rt = runtime_load(root, &opt, dict, 1);
+	if (!rt) {
+		log_error("configuration: %s", err_msg());
+		goto out;
+	}
+	if (opt.check_only) {
+		printf("%s: configuration OK (%zu clients, %zu users, %zu listen sections)\n",
+		       rt->conf->main_file, rt->conf->n_clients, rt->conf->n_users,
+		       rt->conf->n_listens);
+		rc = 0;
+		goto out;
+	}
+	/* Workers inherit a mask with these blocked; only sigwait() in this thread sees them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	atomic_store(&srv.runtime, rt);
+	srv.debug = opt.debug;
+	if (server_start(&srv, root) < 0) {
+		log_error("start-up failed: %s", err_msg());
+		server_stop(&srv);
+		goto out;
+	}
+	server_log_ready(&srv);
+	server_signal_loop(&srv, root, &opt, dict, &set);
+	server_stop(&srv);
+	server_log_stats(&srv, "exit");
+	rc = 0;
+out:
+	talloc_free(root);
+	return rc;
+}

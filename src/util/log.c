@@ -4,6 +4,7 @@
 #include "util/log.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -66,4 +67,36 @@ void log_block(enum log_level lvl, char const *text)
 {
 	if (!log_enabled(lvl)) return;
 	log_write_all(text, strlen(text));
+}
+
+char *log_escape(char *out, size_t cap, void const *in, size_t len)
+{
+	static char const digits[] = "0123456789abcdef";
+	uint8_t const *p = in;
+	size_t o = 0, i;
+
+	if (cap < 8) {
+		if (cap) out[0] = '\0';
+		return out;
+	}
+	for (i = 0; i < len; i++) {
+		uint8_t c = p[i];
+		size_t need = (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? 1 : 4;
+
+		if (o + need + 4 > cap) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (need == 1) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = digits[c >> 4];
+			out[o++] = digits[c & 15];
+		}
+	}
+	out[o] = '\0';
+	return out;
 }

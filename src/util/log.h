@@ -6,6 +6,7 @@
 #define LATCHD_UTIL_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LVL_ERROR,
@@ -27,6 +28,13 @@ void log_printf(enum log_level lvl, char const *fmt, ...) __attribute__((format(
 
 /* Write text that may span several lines, as one write. */
 void log_block(enum log_level lvl, char const *text);
+
+/*
+ * Copy network-supplied text into out for a log line: printable ASCII as is, anything else
+ * (control characters, quotes, backslashes, non-ASCII) as \xHH; truncated with "..." to fit.
+ * Returns out.
+ */
+char *log_escape(char *out, size_t cap, void const *in, size_t len);
 
 #define log_error(...) log_printf(LOG_LVL_ERROR, __VA_ARGS__)
 #define log_warn(...) log_printf(LOG_LVL_WARN, __VA_ARGS__)
