@@ -1,0 +1,66 @@
+/*
+ * EAP sessions of the whole server, keyed by the State attribute we hand out (RFC 2865 5.24,
+ * RFC 3579 2.6.1). Sharded by State with one mutex per shard, since a NAS may send the rounds
+ * of one conversation from different source ports and so to different workers.
+ *
+ * Bounded: at most `max` sessions, each expiring after `idle` seconds without a round.
+ * Eviction under pressure: sessions that have not progressed past their first round ("new",
+ * e.g. a flood of EAP starts) go first, oldest first; a session that has progressed is only
+ * evicted when no new one is left. A flood of starts therefore cannot push out users who are
+ * in the middle of a handshake.
+ *
+ * A session in use by a worker is checked out (busy); a second packet for it in the meantime
+ * is told BUSY and dropped (the NAS retransmits), and eviction and expiry skip it.
+ */
+#ifndef LATCHD_SERVER_SESSION_TABLE_H
+#define LATCHD_SERVER_SESSION_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <talloc.h>
+
+#define SESSION_STATE_LEN 16
+
+enum session_miss {
+	SESSION_FOUND = 0,
+	SESSION_UNKNOWN,	/* never issued, expired, evicted or finished */
+	SESSION_BUSY,		/* being handled by another worker right now */
+	SESSION_BAD_STATE,	/* State of the wrong length */
+};
+
+struct session_table;
+
+/* A table for at most max sessions (>= 1) idle at most idle seconds; owned by ctx. */
+struct session_table *session_table_new(TALLOC_CTX *ctx, size_t max, double idle);
+
+/*
+ * Add a session: the table takes data (a talloc pointer: talloc_steal; it must not come from
+ * a talloc pool, since another thread may free it later) and writes a fresh
+ * random State into state. The new session is returned checked out. Evicts one session when
+ * full. Returns 0, or -1 (data is then freed).
+ */
+int session_table_add(struct session_table *t, void *data, uint8_t state[SESSION_STATE_LEN],
+		      double now);
+
+/* Find and check out the session for a State. NULL with *why set when there is none. */
+void *session_table_checkout(struct session_table *t, uint8_t const *state, size_t len,
+			     double now, enum session_miss *why);
+
+/*
+ * Give a checked-out session back after a round. progressed: it got past its first round.
+ * finished: the conversation is over; the session is freed (its destructor runs).
+ */
+void session_table_checkin(struct session_table *t, uint8_t const state[SESSION_STATE_LEN],
+			   double now, bool progressed, bool finished);
+
+/* Free sessions idle for longer than the timeout (not the busy ones). Returns how many. */
+size_t session_table_expire(struct session_table *t, double now);
+
+size_t session_table_count(struct session_table *t);
+/* Sessions evicted under pressure since the start. */
+uint64_t session_table_evictions(struct session_table *t);
+
+char const *session_miss_name(enum session_miss m);
+
+#endif

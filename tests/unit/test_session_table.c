@@ -1,0 +1,151 @@
+/*
+ * Unit tests for the EAP session table (src/server/session_table.c): lookup, busy sessions,
+ * expiry, and the eviction policy that keeps progressed sessions through a flood of starts.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/session_table.h"
+
+static TALLOC_CTX *ctx;
+static int freed;
+static int created;
+
+static int data_destructor(int *p)
+{
+	freed++;
+	return 0;
+}
+
+static void *new_data(void)
+{
+	int *p = talloc_zero(NULL, int);
+
+	created++;
+
+	talloc_set_destructor(p, data_destructor);
+	return p;
+}
+
+static void setup(void)
+{
+	ctx = talloc_new(NULL);
+	freed = 0;
+	created = 0;
+}
+
+static void teardown(void)
+{
+	talloc_free(ctx);
+	/* Every session's data was freed with the table: nothing leaked. */
+	ck_assert_int_eq(freed, created);
+}
+
+START_TEST(test_add_checkout_checkin)
+{
+	struct session_table *t = session_table_new(ctx, 100, 30);
+	uint8_t state[SESSION_STATE_LEN];
+	enum session_miss why;
+	void *d = new_data();
+
+	ck_assert_int_eq(session_table_add(t, d, state, 1.0), 0);
+	/* Checked out on creation: a second packet is told busy. */
+	ck_assert_ptr_null(session_table_checkout(t, state, sizeof(state), 1.0, &why));
+	ck_assert_int_eq(why, SESSION_BUSY);
+	session_table_checkin(t, state, 1.0, false, false);
+	ck_assert_ptr_eq(session_table_checkout(t, state, sizeof(state), 2.0, &why), d);
+	ck_assert_int_eq(why, SESSION_FOUND);
+	session_table_checkin(t, state, 2.0, true, false);
+	ck_assert_ptr_null(session_table_checkout(t, state, 15, 2.0, &why));
+	ck_assert_int_eq(why, SESSION_BAD_STATE);
+	state[5] ^= 1;
+	ck_assert_ptr_null(session_table_checkout(t, state, sizeof(state), 2.0, &why));
+	ck_assert_int_eq(why, SESSION_UNKNOWN);
+	state[5] ^= 1;
+	/* Finished: freed at once, unknown afterwards. */
+	ck_assert_ptr_nonnull(session_table_checkout(t, state, sizeof(state), 3.0, &why));
+	session_table_checkin(t, state, 3.0, true, true);
+	ck_assert_int_eq(freed, 1);
+	ck_assert_ptr_null(session_table_checkout(t, state, sizeof(state), 3.0, &why));
+	ck_assert_uint_eq(session_table_count(t), 0);
+}
+END_TEST
+
+START_TEST(test_expiry)
+{
+	struct session_table *t = session_table_new(ctx, 100, 30);
+	uint8_t a[SESSION_STATE_LEN], b[SESSION_STATE_LEN];
+	enum session_miss why;
+
+	session_table_add(t, new_data(), a, 0.0);
+	session_table_checkin(t, a, 0.0, false, false);
+	session_table_add(t, new_data(), b, 20.0);
+	session_table_checkin(t, b, 20.0, false, false);
+	ck_assert_ptr_null(session_table_checkout(t, a, sizeof(a), 31.0, &why));
+	ck_assert_int_eq(why, SESSION_UNKNOWN);
+	ck_assert_uint_eq(session_table_expire(t, 31.0), 1);
+	ck_assert_int_eq(freed, 1);
+	ck_assert_uint_eq(session_table_count(t), 1);
+}
+END_TEST
+
+START_TEST(test_flood_keeps_progressed)
+{
+	/* 64 slots; 10 users get past their first round, then 20000 starts arrive. */
+	struct session_table *t = session_table_new(ctx, 64, 30);
+	uint8_t users[10][SESSION_STATE_LEN], s[SESSION_STATE_LEN];
+	enum session_miss why;
+	unsigned i;
+
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(session_table_add(t, new_data(), users[i], 1.0), 0);
+		session_table_checkin(t, users[i], 1.0, true, false);
+	}
+	for (i = 0; i < 20000; i++) {
+		ck_assert_int_eq(session_table_add(t, new_data(), s, 2.0), 0);
+		session_table_checkin(t, s, 2.0, false, false);
+		ck_assert_uint_le(session_table_count(t), 64);
+	}
+	for (i = 0; i < 10; i++) {
+		ck_assert_ptr_nonnull(session_table_checkout(t, users[i], SESSION_STATE_LEN, 3.0, &why));
+		session_table_checkin(t, users[i], 3.0, true, false);
+	}
+	ck_assert_uint_ge(session_table_evictions(t), 20000 - 64);
+}
+END_TEST
+
+START_TEST(test_busy_not_evicted)
+{
+	struct session_table *t = session_table_new(ctx, 1, 30);
+	uint8_t a[SESSION_STATE_LEN], b[SESSION_STATE_LEN];
+
+	/* Every shard has one slot; fill until an add fails because all are busy. */
+	unsigned i, failed = 0;
+
+	for (i = 0; i < 200; i++)
+		if (session_table_add(t, new_data(), i % 2 ? a : b, 1.0) < 0) failed++;
+	ck_assert_uint_gt(failed, 0);
+	ck_assert_uint_le(session_table_count(t), 16);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("session_table");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_add_checkout_checkin);
+	tcase_add_test(tc, test_expiry);
+	tcase_add_test(tc, test_flood_keeps_progressed);
+	tcase_add_test(tc, test_busy_not_evicted);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
