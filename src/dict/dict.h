@@ -55,6 +55,14 @@ struct dict_attr {
 				 * MS-MPPE keys (RFC 2868 3.5, RFC 2548 2.4.2), 3 Ascend-Send-Secret */
 	char const *file;	/* where it was defined, for messages */
 	int line;
+	/* Added by the dict layer (additive): */
+	bool array;		/* several fixed-size values packed in one attribute */
+	bool internal;		/* virtual, internal or vendor 0 above 255: not on the wire */
+	bool nested;		/* inside a TLV or an RFC 6929 extended attribute (dotted
+				 * number, BEGIN-TLV, BEGIN-VENDOR format=...): found by name
+				 * only, not by number, and not encodable yet; attr is the last
+				 * component of its number */
+	uint8_t length;		/* octets[N] / string[N]: fixed length N, else 0 */
 };
 
 struct dict_value {
