@@ -47,6 +47,7 @@ struct eap_method_result {
 /* What a method learns about the peer when it starts. */
 struct eap_method_peer {
 	char const *identity; /* from the Identity Response; never NULL ("" if empty) */
+	size_t max_eap_size;  /* largest EAP packet the path carries (Framed-MTU, config) */
 };
 
 /*
@@ -72,6 +73,10 @@ struct eap_method {
 
 	/* Export MSK, EMSK and Session-Id; only after a SUCCESS result. -1 if none. */
 	int (*keys)(void *state, struct eap_keys *out);
+
+	/* Optional: describe the peer for the log (e.g. the client certificate's subject,
+	 * issuer, serial and the TLS version). Writes a NUL-terminated line into buf. */
+	void (*describe)(void *state, char *buf, size_t cap);
 
 	/* Release the state; NULL means talloc_free(state) is enough (use a destructor
 	 * for anything talloc does not own). */
