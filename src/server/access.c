@@ -101,9 +101,13 @@ void access_handle(struct request *req)
 	struct rad_packet const *pkt = req->packet;
 	struct access_ctx ac = {.req = req};
 	struct users_entry const *entry;
-	struct rad_attr const *pw, *chap;
+	struct rad_attr const *pw, *chap, *eap;
 	char const *why = NULL;
 
+	if ((eap = rad_attr_find(pkt, 0, RAD_ATTR_EAP_MESSAGE))) {
+		eap_access_handle(req, eap);
+		return;
+	}
 	ac.name = rad_attr_find(pkt, 0, RAD_ATTR_USER_NAME);
 	if (!ac.name) {
 		snprintf(ac.user, sizeof(ac.user), "(none)");
@@ -111,10 +115,6 @@ void access_handle(struct request *req)
 		return;
 	}
 	log_escape(ac.user, sizeof(ac.user), ac.name->value, ac.name->len);
-	if (rad_attr_find(pkt, 0, RAD_ATTR_EAP_MESSAGE)) {
-		access_reject(&ac, "EAP is not supported by this version of latchd");
-		return;
-	}
 	entry = conf_user_find(req->rt->conf, (char const *)ac.name->value, ac.name->len);
 	if (!entry) {
 		access_reject(&ac, "unknown user (no entry in the users file)");

@@ -80,19 +80,55 @@ static int runtime_destructor(struct runtime *rt)
 	return 0;
 }
 
-/* Load the configuration into a new runtime, owned by ctx. NULL with err_msg() on failure. */
-static struct runtime *runtime_load(TALLOC_CTX *ctx, struct options const *opt,
-				    struct dict const *dict, unsigned generation)
+struct runtime *runtime_ref(struct runtime *rt)
 {
-	struct runtime *rt = talloc_zero(ctx, struct runtime);
+	atomic_fetch_add(&rt->refs, 1);
+	return rt;
+}
+
+void runtime_unref(struct runtime *rt)
+{
+	if (rt && atomic_fetch_sub(&rt->refs, 1) == 1) talloc_free(rt);
+}
+
+/* EAP: the TLS context and the method table, built once per configuration. */
+static int runtime_load_eap(struct runtime *rt)
+{
+	struct conf_eap const *eap = &rt->conf->eap;
+
+	if (!eap->enabled) return 0;
+	rt->tls = tls_server_new(rt, &eap->tls);
+	if (!rt->tls) {
+		err_prefix("%s: eap { tls { } }", rt->conf->main_file);
+		return -1;
+	}
+	rt->tls_conf.tls = rt->tls;
+	rt->tls_conf.max_message = eap->max_message;
+	rt->methods[0].method = &eap_tls_method;
+	rt->methods[0].conf = &rt->tls_conf;
+	rt->eap_conf.methods = rt->methods;
+	rt->eap_conf.n_methods = 1;
+	rt->eap_conf.max_rounds = eap->max_rounds;
+	return 0;
+}
+
+/*
+ * Load the configuration into a new runtime holding one reference (a top-level talloc
+ * context: see struct runtime). NULL with err_msg() on failure.
+ */
+static struct runtime *runtime_load(struct options const *opt, struct dict const *dict,
+				    unsigned generation)
+{
+	struct runtime *rt = talloc_zero(NULL, struct runtime);
 
 	if (!rt) return NULL;
+	atomic_store(&rt->refs, 1);
 	rt->detail_fd = -1;
 	talloc_set_destructor(rt, runtime_destructor);
 	rt->dict = dict;
 	rt->generation = generation;
 	rt->conf = conf_load(rt, opt->confdir, dict);
-	if (!rt->conf) goto fail;
+	if (!rt->conf || runtime_load_eap(rt) < 0) goto fail;
 	if (rt->conf->detail_file) {
 		make_parent_dir(rt->conf->detail_file);
 		rt->detail_fd = open(rt->conf->detail_file,
@@ -155,11 +191,11 @@ static void server_log_stats(struct server *srv, char const *when)
 	log_info("counters (%s): %s", when, line);
 }
 
-static void server_reload(struct server *srv, TALLOC_CTX *ctx, struct options const *opt,
+static void server_reload(struct server *srv, struct options const *opt,
 			  struct dict const *dict)
 {
 	struct runtime *old = atomic_load(&srv->runtime);
-	struct runtime *rt = runtime_load(ctx, opt, dict, old->generation + 1);
+	struct runtime *rt = runtime_load(opt, dict, old->generation + 1);
 	struct timespec pause = {.tv_nsec = 10 * 1000 * 1000};
 	size_t i;
 	int tries;
@@ -181,7 +217,7 @@ static void server_reload(struct server *srv, TALLOC_CTX *ctx, struct options co
 	if (tries == 500) {
 		log_warn("reload: a worker did not move to the new configuration; old one kept");
 	} else {
-		talloc_free(old);
+		runtime_unref(old);	/* EAP conversations may still hold it */
 	}
 	log_info("reloaded %s: %zu clients, %zu users", rt->conf->main_file, rt->conf->n_clients,
 		 rt->conf->n_users);
@@ -200,6 +236,14 @@ static int server_start(struct server *srv, TALLOC_CTX *ctx)
 		return -1;
 	}
 	if (listens_probe(rt->conf) < 0) return -1;
+	if (rt->conf->eap.enabled) {
+		srv->sessions = session_table_new(ctx, rt->conf->eap.max_sessions,
+						  rt->conf->eap.session_timeout);
+		if (!srv->sessions) {
+			err_set("cannot create the EAP session table");
+			return -1;
+		}
+	}
 	srv->n_workers = workers_wanted(rt->conf);
 	srv->workers = talloc_zero_array(ctx, struct worker, srv->n_workers);
 	if (!srv->workers) return -1;
@@ -252,7 +296,7 @@ static void server_signal_loop(struct server *srv, TALLOC_CTX *ctx, struct optio
 		if (sigwait(set, &sig) != 0) continue;
 		if (sig == SIGHUP) {
 			log_info("SIGHUP: reloading the configuration");
-			server_reload(srv, ctx, opt, dict);
+			server_reload(srv, opt, dict);
 		} else if (sig == SIGUSR1) {
 			server_log_stats(srv, "SIGUSR1");
 		} else {
@@ -267,7 +311,7 @@ int main(int argc, char **argv)
 	struct options opt = {0};
 	TALLOC_CTX *root;
 	struct dict *dict;
-	struct runtime *rt;
+	struct runtime *rt = NULL;
 	struct server srv;
 	char path[PATH_MAX];
 	sigset_t set;
@@ -283,7 +327,7 @@ int main(int argc, char **argv)
 		log_error("dictionary: %s", err_msg());
 		goto out;
 	}
-	rt = runtime_load(root, &opt, dict, 1);
+	rt = runtime_load(&opt, dict, 1);
 	if (!rt) {
 		log_error("configuration: %s", err_msg());
 		goto out;
@@ -316,6 +360,10 @@ int main(int argc, char **argv)
 	server_log_stats(&srv, "exit");
 	rc = 0;
 out:
+	/* Conversations first (they hold runtime references), then the current runtime. */
+	TALLOC_FREE(srv.sessions);
+	if (srv.runtime) runtime_unref(atomic_load(&srv.runtime));
+	else if (rt) runtime_unref(rt);
 	talloc_free(root);
 	return rc;
 }

@@ -235,7 +235,7 @@ static size_t request_run(struct request *req, uint8_t const *data, size_t len, 
 	return reply_len;
 }
 
-size_t request_handle(struct worker *w, struct runtime const *rt, unsigned listen_index,
+size_t request_handle(struct worker *w, struct runtime *rt, unsigned listen_index,
 		      struct sockaddr const *src, uint8_t const *data, size_t len, uint8_t *out,
 		      size_t cap)
 {

@@ -15,7 +15,10 @@
 #include "conf/conf.h"
 #include "dict/dict.h"
 #include "radius/radius.h"
+#include "eap/eap_session.h"
+#include "methods/eap_tls.h"
 #include "server/dupcache.h"
+#include "server/session_table.h"
 #include "server/stats.h"
 #include "util/log.h"
 
@@ -23,13 +26,27 @@
 #define SERVER_MAX_LISTENS 16
 #define SERVER_BATCH 32
 
-/* What a worker needs from the configuration; built per load and swapped as a whole. */
+/*
+ * What a worker needs from the configuration; built per load and swapped as a whole.
+ * Reference-counted: the server holds one reference for the current runtime and every EAP
+ * conversation holds one for the runtime it started under, so a reload never frees a
+ * configuration a conversation still uses. A top-level talloc context (no parent), since the
+ * last reference may be dropped by any worker.
+ */
 struct runtime {
+	_Atomic long refs;
 	struct conf const *conf;
 	struct dict const *dict;
 	int detail_fd;			/* -1 when accounting writes no detail file */
 	unsigned generation;
+	struct tls_server *tls;		/* EAP-TLS server context, NULL without eap */
+	struct eap_tls_conf tls_conf;
+	struct eap_method_entry methods[1];
+	struct eap_server_conf eap_conf;
 };
+
+struct runtime *runtime_ref(struct runtime *rt);
+void runtime_unref(struct runtime *rt);
 
 struct worker {
 	unsigned index;
@@ -53,13 +70,14 @@ struct server {
 	struct conf_listen const *listens;	/* from the first configuration (not reloaded) */
 	size_t n_listens;
 	atomic_bool stopping;
+	struct session_table *sessions;		/* EAP conversations, all workers */
 	bool debug;
 };
 
 /* One received datagram and what is known about it while it is handled. */
 struct request {
 	struct worker *worker;
-	struct runtime const *rt;
+	struct runtime *rt;
 	TALLOC_CTX *ctx;
 	uint64_t number;
 	enum conf_listen_type listen_type;
@@ -81,12 +99,15 @@ int worker_start(struct server *srv, struct worker *w);
 double server_now(void);
 
 /* request.c: handle one datagram; returns the reply's length in out (0: no answer). */
-size_t request_handle(struct worker *w, struct runtime const *rt, unsigned listen_index,
+size_t request_handle(struct worker *w, struct runtime *rt, unsigned listen_index,
 		      struct sockaddr const *src, uint8_t const *data, size_t len, uint8_t *out,
 		      size_t cap);
 
 /* access.c: decide an Access-Request (PAP/CHAP against the users file); fills req->reply. */
 void access_handle(struct request *req);
+
+/* eap_access.c: an Access-Request carrying EAP-Message msg; fills req->reply or drops. */
+void eap_access_handle(struct request *req, struct rad_attr const *msg);
 
 /* accounting.c: write the detail record and fill req->reply, or leave it NULL on failure. */
 void accounting_handle(struct request *req);

@@ -23,6 +23,8 @@ enum stat_id {
 	STAT_DUPLICATE,			/* retransmission answered from the cache */
 	STAT_ACCESS_ACCEPT,
 	STAT_ACCESS_REJECT,
+	STAT_ACCESS_CHALLENGE,
+	STAT_EAP_DROPPED,		/* EAP packet ignored (busy session, bad Identifier, ...) */
 	STAT_ACCOUNTING_RESPONSE,
 	STAT_ACCOUNTING_FAILED,		/* detail record could not be written: not answered */
 	STAT_STATUS_SERVER,

@@ -75,7 +75,7 @@ static void worker_drain(struct worker *w, unsigned listen_index, struct batch *
 	unsigned rounds;
 
 	for (rounds = 0; rounds < 64; rounds++) {
-		struct runtime const *rt = atomic_load(&w->server->runtime);
+		struct runtime *rt = atomic_load(&w->server->runtime);
 		unsigned n_out = 0;
 		int n, i;
 
