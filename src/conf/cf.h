@@ -140,7 +140,14 @@ bool cf_addr_prefix_equal(uint8_t const *a, uint8_t const *b, unsigned bits);
 /* ---- the parts of conf_load() ------------------------------------------------------ */
 
 struct conf;
+struct conf_eap;
 struct dict;
+
+/* Defaults of struct conf_eap (also when latchd.conf has no eap section). */
+void conf_eap_defaults(struct conf_eap *eap);
+
+/* Parse eap { ... tls { ... } } into conf->eap and check the files it names exist. */
+int conf_eap_parse(struct conf *conf, struct cf_item const *cs);
 
 /* Add the clients of a clients.conf (sorted, indexed). where: "file:line" that named it. */
 int conf_clients_load(struct conf *conf, char const *path, char const *where);

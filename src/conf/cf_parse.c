@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "util/err.h"
 #include "util/hex.h"
@@ -297,20 +298,46 @@ fail:
 	return -1;
 }
 
+/*
+ * ${confdir} expands to an absolute path even when the directory was given relative (-d raddb):
+ * a value such as "${confdir}/certs/x.pem" is later resolved against confdir again, and a
+ * relative expansion would then name raddb/raddb/certs/x.pem.
+ */
+static char *confdir_absolute(TALLOC_CTX *ctx, char const *confdir)
+{
+	char cwd[4096];
+	char *abs;
+
+	if (confdir[0] == '/') {
+		abs = talloc_strdup(ctx, confdir);
+	} else if (!getcwd(cwd, sizeof(cwd))) {
+		err_set("%s: cannot get the current directory to resolve it (%s); give the "
+			"configuration directory as an absolute path", confdir, strerror(errno));
+		return NULL;
+	} else {
+		abs = talloc_asprintf(ctx, "%s/%s", cwd, confdir);
+	}
+	if (!abs) err_set("out of memory");
+	return abs;
+}
+
 struct cf_item *cf_tree_parse(TALLOC_CTX *ctx, char const *path, char const *where,
 			      char const *confdir)
 {
-	struct parse_state ps = { .confdir = confdir };
+	struct parse_state ps = { 0 };
 	struct cf_item *root = talloc_zero(ctx, struct cf_item);
+	char *abs_confdir;
 
 	if (!root) return NULL;
 	root->is_section = true;
 	root->name = "";
 	ps.ctx = root;
-	if (parse_file(&ps, path, where, root, 0) < 0) {
+	ps.confdir = abs_confdir = confdir_absolute(root, confdir);
+	if (!abs_confdir || parse_file(&ps, path, where, root, 0) < 0) {
 		talloc_free(root);
 		return NULL;
 	}
+	talloc_free(abs_confdir);
 	return root;
 }
 
@@ -338,7 +365,7 @@ int cf_section_check(struct cf_item const *cs, char const *const *keys,
 		     char const *const *sections)
 {
 	struct cf_item const *ci, *prev;
-	char allowed[256];
+	char allowed[400];		/* tls { } has 19 keys */
 
 	for (ci = cs->child; ci; ci = ci->next) {
 		char const *kind = ci->is_section ? "section" : "key";

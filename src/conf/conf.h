@@ -14,6 +14,7 @@
 #include <talloc.h>
 
 #include "dict/dict.h"
+#include "tls/tls.h"
 
 enum conf_listen_type {
 	CONF_LISTEN_AUTH,
@@ -67,6 +68,31 @@ struct users_entry {
 	int line;
 };
 
+/* eap { user_name = ... }: what the Access-Accept's User-Name holds after EAP-TLS. */
+enum conf_eap_user_name {
+	CONF_EAP_USER_NAME_IDENTITY,	/* the EAP-Response/Identity (default) */
+	CONF_EAP_USER_NAME_CERT_CN,	/* the client certificate's subject CN */
+	CONF_EAP_USER_NAME_CERT_SAN,	/* a SAN (email/DNS/UPN) of that certificate */
+};
+
+/* eap { ... tls { ... } }: EAP-TLS (RFC 5216, RFC 9190). Defaults apply without a section. */
+struct conf_eap {
+	bool enabled;			/* an eap section is present */
+	char const *default_method;	/* "tls" (the only method so far) */
+	unsigned session_timeout;	/* seconds idle, default 30, 1..600 */
+	unsigned max_sessions;		/* default 16384, 16..1000000 */
+	unsigned max_rounds;		/* default 50, 4..1000 */
+	unsigned fragment_size;		/* largest EAP packet we send, default 1400, 100..4000;
+					 * lowered per request to Framed-MTU */
+	unsigned max_message;		/* reassembly cap of one TLS message, default 65536,
+					 * 1024..1048576 */
+	enum conf_eap_user_name user_name;
+	struct tls_settings tls;	/* from tls { }: paths resolved against confdir and
+					 * checked readable at load time; strings owned by the
+					 * tree. conf never builds the TLS context (the server
+					 * calls tls_server_new with this). */
+};
+
 struct conf {
 	char const *confdir;
 	char const *main_file;
@@ -87,6 +113,8 @@ struct conf {
 
 	char const *detail_file;	/* accounting { detail = PATH }, NULL = do not write */
 	bool detail_fsync;		/* accounting { fsync = yes } */
+
+	struct conf_eap eap;		/* eap { } */
 
 	void *index;			/* private lookup structures */
 };

@@ -1,8 +1,9 @@
 /*
  * conf_load(): CONFDIR/latchd.conf -> struct conf. The main file holds server { },
  * listen { } (RADIUS auth on 1812, accounting on 1813: RFC 2865 3, RFC 2866 3),
- * accounting { } and the names of the clients and users files. Every key is known: an unknown
- * key or section is an error naming its file:line, so a typo is never silently ignored.
+ * accounting { }, eap { } (conf_eap.c) and the names of the clients and users files. Every
+ * key is known: an unknown key or section is an error naming its file:line, so a typo is never
+ * silently ignored.
  */
 #include "conf/conf.h"
 
@@ -132,10 +133,10 @@ static int accounting_parse(struct conf *conf, struct cf_item const *cs)
 	return 0;
 }
 
-/* server and accounting at most once; every listen into conf->listens. */
+/* server, accounting and eap at most once; every listen into conf->listens. */
 static int sections_parse(struct conf *conf, struct cf_item const *root)
 {
-	struct cf_item const *ci, *server = NULL, *acct = NULL;
+	struct cf_item const *ci, *server = NULL, *acct = NULL, *eap = NULL;
 
 	for (ci = root->child; ci; ci = ci->next) {
 		struct cf_item const **once = NULL;
@@ -143,12 +144,14 @@ static int sections_parse(struct conf *conf, struct cf_item const *root)
 		if (!ci->is_section) continue;
 		if (strcmp(ci->name, "server") == 0) once = &server;
 		else if (strcmp(ci->name, "accounting") == 0) once = &acct;
+		else if (strcmp(ci->name, "eap") == 0) once = &eap;
 		if (once && *once)
 			return cf_error(ci, "second '%s' section (first at %s:%d); merge them",
 					ci->name, (*once)->file, (*once)->line);
 		if (once) *once = ci;
 		if (ci == server && server_parse(conf, ci) < 0) return -1;
 		if (ci == acct && accounting_parse(conf, ci) < 0) return -1;
+		if (ci == eap && conf_eap_parse(conf, ci) < 0) return -1;
 		if (strcmp(ci->name, "listen") != 0) continue;
 		if (conf->n_listens >= CONF_MAX_LISTENS)
 			return cf_error(ci, "more than %d listen sections; use fewer",
@@ -191,7 +194,7 @@ static int file_load(struct conf *conf, struct cf_item const *root, char const *
 static int conf_parse(struct conf *conf, struct cf_item const *root, struct dict const *dict)
 {
 	static char const *const keys[] = { "clients", "users", NULL };
-	static char const *const sections[] = { "server", "listen", "accounting", NULL };
+	static char const *const sections[] = { "server", "listen", "accounting", "eap", NULL };
 
 	if (cf_section_check(root, keys, sections) < 0) return -1;
 	conf->listens = talloc_zero_array(conf, struct conf_listen, CONF_MAX_LISTENS);
@@ -223,6 +226,7 @@ struct conf *conf_load(TALLOC_CTX *ctx, char const *confdir, struct dict const *
 	conf->main_file = cf_path_join(conf, confdir, true, "latchd.conf");
 	conf->duplicate_ttl = 5;
 	conf->max_requests = 65536;
+	conf_eap_defaults(&conf->eap);
 	if (!conf->confdir || !conf->main_file) {
 		err_set("out of memory");
 		goto fail;
