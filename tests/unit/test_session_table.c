@@ -118,7 +118,7 @@ END_TEST
 START_TEST(test_busy_not_evicted)
 {
 	struct session_table *t = session_table_new(ctx, 1, 30);
-	uint8_t a[SESSION_STATE_LEN], b[SESSION_STATE_LEN];
+	uint8_t a[SESSION_STATE_LEN] = {0}, b[SESSION_STATE_LEN] = {0};
 
 	/* Every shard has one slot; fill until an add fails because all are busy. */
 	unsigned i, failed = 0;
