@@ -1,0 +1,149 @@
+/*
+ * TLS for EAP-TLS (RFC 5216), EAP-TLS with TLS 1.3 (RFC 9190) and later TTLS/PEAP: a server
+ * context built once from settings, and a connection driven through memory buffers: the EAP
+ * method feeds the peer's reassembled TLS records in, steps the handshake, and takes the
+ * records to send out. No OpenSSL types are visible here.
+ *
+ * Typical use by the EAP-TLS method (one tls_conn per EAP session):
+ *
+ *	c = tls_conn_new(session_ctx, srv);
+ *	tls_conn_set_identity(c, eap_identity, len);          (if identity binding is used)
+ *	loop: tls_conn_input(c, payload, len);                 (reassembled EAP-TLS data)
+ *	      step = tls_conn_step(c);
+ *	      n = tls_conn_output_read(c, buf, cap) ...        (fragment into EAP-Requests)
+ *	on TLS_STEP_DONE: if tls_conn_version(c) == TLS_VERSION_1_3, tls_conn_write_app(c, "\0", 1)
+ *	      (RFC 9190 2.5 commitment message), send the pending output, then after the peer's
+ *	      ACK: tls_conn_export_eap_keys(), EAP-Success.
+ *	on TLS_STEP_FAILED: log tls_conn_failure(c) and tls_conn_verdict(c); send the pending
+ *	      output (it holds OpenSSL's alert), then EAP-Failure.
+ */
+#ifndef LATCHD_TLS_TLS_H
+#define LATCHD_TLS_TLS_H
+
+#include "cert/cert.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <talloc.h>
+
+/* Filled by the configuration layer. Start from tls_settings_default(). Strings are not
+ * copied: they must outlive tls_server_new() only. */
+struct tls_settings {
+	char const *certificate_file;	    /* server chain PEM: leaf first, then intermediates */
+	char const *private_key_file;	    /* its key (PEM, unencrypted) */
+	char const *certificate_file_ecdsa; /* optional second pair (usually ECDSA): OpenSSL */
+	char const *private_key_file_ecdsa; /* picks by the peer's signature algorithms */
+	char const *ca_file;		    /* trust anchors for client certificates (PEM) */
+	char const *ca_path;		    /* hashed directory (openssl rehash) */
+	char const *crl_file;		    /* PEM, may hold several CRLs */
+	char const *crl_path;		    /* hashed directory with CRLs (NAME.r0) */
+	enum cert_crl_check check_crl;	    /* default CERT_CRL_NONE */
+	bool allow_expired_crl;		    /* default false: an expired CRL fails closed */
+	bool require_client_eku;	    /* default true */
+	char const *check_cert_issuer;	    /* leaf issuer DN (see cert_name_matches) or NULL */
+	enum cert_identity_binding identity_binding; /* default CERT_BIND_NONE */
+	char const *tls_min_version;	    /* "1.2" or "1.3"; NULL = "1.2" */
+	char const *tls_max_version;	    /* "1.2" or "1.3"; NULL = "1.3" */
+	char const *cipher_list;	    /* TLS 1.2 cipher list, NULL = OpenSSL default */
+	char const *ciphersuites;	    /* TLS 1.3 suites, NULL = OpenSSL default */
+	char const *groups;		    /* e.g. "X25519:P-256", NULL = OpenSSL default */
+	int verify_depth;		    /* max intermediates above the leaf; 0 = default */
+};
+
+/* Defaults: everything NULL/0, require_client_eku = true. */
+void tls_settings_default(struct tls_settings *s);
+
+struct tls_server; /* one SSL_CTX; shared read-only by all connections */
+struct tls_conn;   /* one SSL with its in/out buffers */
+
+/*
+ * Build the server context: certificates and keys, trust store, CRLs, versions, ciphers;
+ * session tickets and the session cache are off (no resumption yet). Owned by ctx; freeing
+ * it frees the SSL_CTX (connections hold a reference, so the order does not matter).
+ * Returns NULL with err_set() naming the file or setting, OpenSSL's reason and the fix.
+ */
+struct tls_server *tls_server_new(TALLOC_CTX *ctx, struct tls_settings const *s);
+
+/* A new server-side connection, owned by ctx; freeing it frees the SSL and wipes state. */
+struct tls_conn *tls_conn_new(TALLOC_CTX *ctx, struct tls_server *srv);
+
+/* The EAP identity to bind to the client certificate (copied). Call before the handshake
+ * completes; needed when identity_binding = san_or_cn. Returns 0, or -1 if too long (>253). */
+int tls_conn_set_identity(struct tls_conn *c, char const *eap_identity, size_t len);
+
+/* Append the peer's TLS records. Returns 0, or -1 (err_set) if more than TLS_INPUT_MAX octets
+ * would be buffered unread. */
+#define TLS_INPUT_MAX (64 * 1024)
+int tls_conn_input(struct tls_conn *c, uint8_t const *data, size_t len);
+
+enum tls_step {
+	TLS_STEP_CONTINUE, /* needs more input from the peer; output may be pending */
+	TLS_STEP_DONE,	   /* handshake complete, client certificate accepted; output may be
+			    * pending (TLS 1.2 server Finished) */
+	TLS_STEP_FAILED,   /* see tls_conn_failure(); pending output holds the alert to send */
+};
+
+/* Drive the handshake with the input received so far. Calling it again after DONE or
+ * FAILED returns the same result. */
+enum tls_step tls_conn_step(struct tls_conn *c);
+
+/* Octets waiting to be sent to the peer, and taking up to cap of them. */
+size_t tls_conn_output_pending(struct tls_conn const *c);
+size_t tls_conn_output_read(struct tls_conn *c, uint8_t *buf, size_t cap);
+
+/*
+ * Application data after the handshake. The EAP-TLS method must write the one octet 0x00
+ * (the commitment message, RFC 9190 2.5) when tls_conn_version() is TLS_VERSION_1_3.
+ * write_app returns 0 or -1; read_app returns octets read, 0 if none is available yet, or -1.
+ */
+int tls_conn_write_app(struct tls_conn *c, uint8_t const *data, size_t len);
+ssize_t tls_conn_read_app(struct tls_conn *c, uint8_t *buf, size_t cap);
+
+#define TLS_VERSION_1_2 0x0303
+#define TLS_VERSION_1_3 0x0304
+/* The negotiated version (0x0303, 0x0304) once the handshake is DONE, else 0. */
+int tls_conn_version(struct tls_conn const *c);
+/* Was the session resumed? (Always false while resumption is off.) */
+bool tls_conn_resumed(struct tls_conn const *c);
+
+/*
+ * EAP keying material after DONE (RFC 5216 2.3 for TLS 1.2, RFC 9190 2.3 for TLS 1.3):
+ * msk and emsk get 64 octets each; session_id gets type_code followed by 64 octets, so
+ * *session_id_len must be >= TLS_SESSION_ID_LEN on entry and is set to the length used.
+ * Returns 0, or -1 with err_set(). Callers wipe the keys with mem_wipe() when done.
+ */
+#define TLS_SESSION_ID_LEN 65
+int tls_conn_export_eap_keys(struct tls_conn *c, uint8_t type_code, uint8_t msk[64],
+			     uint8_t emsk[64], uint8_t *session_id, size_t *session_id_len);
+
+/* RFC 5705 / RFC 8446 7.5 exporter with an optional context (context NULL: none; TLS 1.2
+ * distinguishes "no context" from an empty one). For TTLS/PEAP. Returns 0 or -1. */
+int tls_conn_export(struct tls_conn *c, char const *label, uint8_t const *context,
+		    size_t clen, uint8_t *out, size_t len);
+
+/* Why the handshake failed, for the log ("client certificate expired at ...", "peer sent
+ * alert: bad certificate", "no shared cipher", ...); "" while not failed. */
+char const *tls_conn_failure(struct tls_conn const *c);
+
+/* The client certificate verdict (reason CERT_OK until a check fails). Check ->warning after
+ * DONE: set when a problem was tolerated (expired CRL with allow_expired_crl) and must be
+ * logged loudly. */
+struct cert_verdict const *tls_conn_verdict(struct tls_conn const *c);
+
+/* The client's leaf certificate, as text for the log. Strings are truncated with "..." and
+ * never hold control characters. */
+struct tls_peer_info {
+	char subject[256];
+	char issuer[256];
+	char serial[80];     /* upper-case hex */
+	char not_after[24];  /* 2024-01-01T00:00:00Z */
+	char sans[512];	     /* "email:a@b, DNS:c.d" */
+};
+
+/* Fill *out from the certificate the client sent (also after a failed verification).
+ * Returns 0, or -1 if the client sent none. */
+int tls_conn_peer_info(struct tls_conn const *c, struct tls_peer_info *out);
+
+#endif
