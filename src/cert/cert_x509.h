@@ -50,5 +50,9 @@ void cert_name_print(X509_NAME const *name, char *buf, size_t cap);
 void cert_time_print(ASN1_TIME const *t, char *buf, size_t cap);
 void cert_serial_print(X509 const *x, char *buf, size_t cap);
 void cert_sans_print(X509 const *x, char *buf, size_t cap);
+/* The subject CN as UTF-8, or "" when absent, too long or holding control octets. */
+void cert_cn_get(X509 const *x, char *buf, size_t cap);
+/* The first SAN name usable as a user name: a UPN, else an email, else a DNS name; or "". */
+void cert_san_name_get(X509 const *x, char *buf, size_t cap);
 
 #endif

@@ -155,3 +155,59 @@ void cert_sans_print(X509 const *x, char *buf, size_t cap)
 	}
 	GENERAL_NAMES_free(names);
 }
+
+/* Copy an ASN1 string into buf if it has no NUL or control octet (a name we can hand on). */
+static bool name_copy(ASN1_STRING const *s, char *buf, size_t cap)
+{
+	int len = ASN1_STRING_length(s);
+	unsigned char const *p = ASN1_STRING_get0_data(s);
+
+	if (len <= 0 || (size_t)len >= cap) return false;
+	for (int i = 0; i < len; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f) return false;
+	memcpy(buf, p, (size_t)len);
+	buf[len] = '\0';
+	return true;
+}
+
+void cert_cn_get(X509 const *x, char *buf, size_t cap)
+{
+	X509_NAME const *name = x ? X509_get_subject_name(x) : NULL;
+	int i = name ? X509_NAME_get_index_by_NID(name, NID_commonName, -1) : -1;
+
+	if (cap) buf[0] = '\0';
+	if (i < 0) return;
+	/* The CN as UTF-8, for User-Name; refused if it holds control octets. */
+	{
+		unsigned char *utf8 = NULL;
+		int len = ASN1_STRING_to_UTF8(
+			&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+		bool ok = len > 0 && (size_t)len < cap;
+
+		for (int k = 0; ok && k < len; k++)
+			if (utf8[k] < 0x20 || utf8[k] == 0x7f) ok = false;
+		if (ok) {
+			memcpy(buf, utf8, (size_t)len);
+			buf[len] = '\0';
+		}
+		OPENSSL_free(utf8);
+	}
+}
+
+void cert_san_name_get(X509 const *x, char *buf, size_t cap)
+{
+	static char const *const order[] = {"UPN", "email", "DNS"};
+	GENERAL_NAMES *names;
+
+	if (cap) buf[0] = '\0';
+	names = x ? X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL) : NULL;
+	for (size_t k = 0; names && k < sizeof(order) / sizeof(order[0]) && !buf[0]; k++) {
+		for (int i = 0; i < sk_GENERAL_NAME_num(names); i++) {
+			ASN1_STRING const *v;
+			char const *kind = cert_san_get(sk_GENERAL_NAME_value(names, i), &v);
+
+			if (v && strcmp(kind, order[k]) == 0 && name_copy(v, buf, cap)) break;
+		}
+	}
+	GENERAL_NAMES_free(names);
+}

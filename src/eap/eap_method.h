@@ -44,6 +44,12 @@ struct eap_method_result {
 	char const *reason_name;
 };
 
+/* Names a method may have authenticated for the peer (eap_method.peer_name). */
+enum eap_peer_name {
+	EAP_PEER_NAME_CERT_CN,	/* the client certificate's subject CN */
+	EAP_PEER_NAME_CERT_SAN,	/* its first UPN, email or DNS SAN */
+};
+
 /* What a method learns about the peer when it starts. */
 struct eap_method_peer {
 	char const *identity; /* from the Identity Response; never NULL ("" if empty) */
@@ -77,6 +83,9 @@ struct eap_method {
 	/* Optional: describe the peer for the log (e.g. the client certificate's subject,
 	 * issuer, serial and the TLS version). Writes a NUL-terminated line into buf. */
 	void (*describe)(void *state, char *buf, size_t cap);
+
+	/* Optional: a name the method authenticated for the peer, "" if none (buf NUL-ended). */
+	void (*peer_name)(void *state, enum eap_peer_name which, char *buf, size_t cap);
 
 	/* Release the state; NULL means talloc_free(state) is enough (use a destructor
 	 * for anything talloc does not own). */

@@ -313,6 +313,14 @@ void eap_session_describe(struct eap_session const *s, char *buf, size_t cap)
 		s->entry->method->describe(s->mstate, buf, cap);
 }
 
+void eap_session_peer_name(struct eap_session const *s, enum eap_peer_name which, char *buf,
+			   size_t cap)
+{
+	if (cap) buf[0] = '\0';
+	if (s->entry && s->mstate && s->entry->method->peer_name)
+		s->entry->method->peer_name(s->mstate, which, buf, cap);
+}
+
 int eap_session_keys(struct eap_session *s, struct eap_keys *out)
 {
 	if (!s->entry || !s->mstate || s->phase != PHASE_DONE) return -1;

@@ -59,6 +59,9 @@ char const *eap_session_reason(struct eap_session const *s);
 unsigned eap_session_rounds(struct eap_session const *s);
 /* Method's description of the peer (e.g. certificate) into buf; "" if none. */
 void eap_session_describe(struct eap_session const *s, char *buf, size_t cap);
+/* A name the method authenticated (certificate CN/SAN) into buf; "" if none. */
+void eap_session_peer_name(struct eap_session const *s, enum eap_peer_name which, char *buf,
+			   size_t cap);
 /* Keys after SUCCESS. Returns 0, or -1. The caller wipes them. */
 int eap_session_keys(struct eap_session *s, struct eap_keys *out);
 

@@ -201,6 +201,16 @@ static void eap_tls_describe(void *state, char *buf, size_t cap)
 		 info.subject, info.issuer, info.serial, info.not_after);
 }
 
+static void eap_tls_peer_name(void *state, enum eap_peer_name which, char *buf, size_t cap)
+{
+	struct eap_tls_state *st = state;
+	struct tls_peer_info info;
+
+	if (cap) buf[0] = '\0';
+	if (tls_conn_peer_info(st->tls, &info) < 0) return;
+	snprintf(buf, cap, "%s", which == EAP_PEER_NAME_CERT_CN ? info.cn : info.san_name);
+}
+
 struct eap_method const eap_tls_method = {
 	.name = "tls",
 	.type = EAP_TYPE_TLS,
@@ -208,4 +218,5 @@ struct eap_method const eap_tls_method = {
 	.process = eap_tls_process,
 	.keys = eap_tls_keys,
 	.describe = eap_tls_describe,
+	.peer_name = eap_tls_peer_name,
 };

@@ -113,10 +113,27 @@ out:
 	return rc;
 }
 
+/*
+ * The name the Accept carries in User-Name (eap { user_name }): the EAP identity, or a name
+ * from the client certificate. Falls back to the identity when the certificate has none.
+ */
+static char const *eap_user_name(struct request const *req, struct eap_session const *eap,
+				 char *buf, size_t cap)
+{
+	enum conf_eap_user_name how = req->rt->conf->eap.user_name;
+
+	if (how == CONF_EAP_USER_NAME_IDENTITY) return eap_session_identity(eap);
+	eap_session_peer_name(eap, how == CONF_EAP_USER_NAME_CERT_CN ? EAP_PEER_NAME_CERT_CN
+								     : EAP_PEER_NAME_CERT_SAN,
+			      buf, cap);
+	return buf[0] ? buf : eap_session_identity(eap);
+}
+
 static void eap_accept(struct request *req, struct eap_session *eap, uint8_t const *out,
 		       size_t out_len, char const *who, char const *peer)
 {
-	char const *identity = eap_session_identity(eap);
+	char namebuf[254];
+	char const *identity = eap_user_name(req, eap, namebuf, sizeof(namebuf));
 	struct users_entry const *entry =
 		conf_user_find(req->rt->conf, identity, strlen(identity));
 	size_t i;

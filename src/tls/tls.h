@@ -140,6 +140,8 @@ struct tls_peer_info {
 	char serial[80];     /* upper-case hex */
 	char not_after[24];  /* 2024-01-01T00:00:00Z */
 	char sans[512];	     /* "email:a@b, DNS:c.d" */
+	char cn[254];	     /* subject CN (UTF-8), "" if none: for User-Name */
+	char san_name[254];  /* first UPN, else email, else DNS SAN, "" if none */
 };
 
 /* Fill *out from the certificate the client sent (also after a failed verification).

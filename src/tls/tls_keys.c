@@ -102,5 +102,7 @@ int tls_conn_peer_info(struct tls_conn const *c, struct tls_peer_info *out)
 	cert_serial_print(c->peer, out->serial, sizeof(out->serial));
 	cert_time_print(X509_get0_notAfter(c->peer), out->not_after, sizeof(out->not_after));
 	cert_sans_print(c->peer, out->sans, sizeof(out->sans));
+	cert_cn_get(c->peer, out->cn, sizeof(out->cn));
+	cert_san_name_get(c->peer, out->san_name, sizeof(out->san_name));
 	return 0;
 }

@@ -80,6 +80,16 @@ check "the alert reached the client before the Failure" grep -q 'TLS: Failed\|SS
 check "latchd survived" kill -0 "$LATCHD_PID"
 stop_latchd
 
+# user_name = cert_cn: the Accept's User-Name (and the users-file lookup) use the certificate.
+write_eap_config rsa "" "user_name = cert_cn"
+printf 'alice@example.test\tAuth-Type := Accept\n\tTunnel-Type = VLAN,\n\tTunnel-Medium-Type = IEEE-802,\n\tTunnel-Private-Group-Id = "42"\n' >>"$WORK/raddb/users"
+start_latchd
+run_eapol cn "$(eapol_conf cn rsa good)"
+check "user_name = cert_cn: accepted" accepted cn
+check "User-Name in the Accept is the certificate CN" grep -q 'User-Name = "alice@example.test"' "$WORK/latchd.log"
+check "users-file VLAN for the certificate's name" grep -q 'Tunnel-Private-Group-Id.* = "42"' "$WORK/latchd.log"
+stop_latchd
+
 # ECDSA PKI.
 write_eap_config ecdsa
 start_latchd

@@ -17,11 +17,13 @@ make_pki() {
 	}
 }
 
-# write_eap_config ALG [extra lines for the tls section]: config with EAP-TLS enabled.
+# write_eap_config ALG [extra lines for the tls section [extra lines for the eap section]]:
+# a configuration with EAP-TLS enabled.
 write_eap_config() {
-	local alg=$1 extra=${2:-}
+	local alg=$1 extra=${2:-} eap_extra=${3:-}
 	write_config "eap {
 	default_method = tls
+	$eap_extra
 	tls {
 		certificate_file = $PKI/$alg/server-chain.pem
 		private_key_file = $PKI/$alg/server.key
