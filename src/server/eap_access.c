@@ -70,6 +70,17 @@ static void eap_reply_new(struct request *req, uint8_t code)
 	req->reply = rad_packet_new(req->ctx, req->rt->dict, code, req->packet->id);
 }
 
+/* " station 02-00-00-00-00-01" from Calling-Station-Id (the supplicant's MAC), or "". */
+static char const *eap_station(struct request const *req, char *buf, size_t cap)
+{
+	struct rad_attr const *a = rad_attr_find(req->packet, 0, RAD_ATTR_CALLING_STATION_ID);
+	char esc[48];
+
+	if (!a) return "";
+	snprintf(buf, cap, " station %s", log_escape(esc, sizeof(esc), a->value, a->len));
+	return buf;
+}
+
 /* Reject carrying EAP-Failure (RFC 3579 2.6.3). */
 static void eap_reject(struct request *req, uint8_t const *eap, size_t len, char const *who,
 		       char const *why, char const *peer)
@@ -77,8 +88,11 @@ static void eap_reject(struct request *req, uint8_t const *eap, size_t len, char
 	stat_inc(&req->worker->stats, STAT_ACCESS_REJECT);
 	eap_reply_new(req, RAD_ACCESS_REJECT);
 	if (req->reply && eap && reply_add_eap(req, eap, len) < 0) req->reply = NULL;
-	request_log(req, LOG_LVL_INFO, "Access-Reject for EAP identity \"%s\": %s%s%s", who, why,
-		    peer && *peer ? "; " : "", peer ? peer : "");
+	char station[64];
+
+	request_log(req, LOG_LVL_INFO, "Access-Reject for EAP identity \"%s\"%s: %s%s%s", who,
+		    eap_station(req, station, sizeof(station)), why, peer && *peer ? "; " : "",
+		    peer ? peer : "");
 }
 
 /* A Failure for a packet we cannot tie to a session: Identifier from the peer's Response. */
@@ -159,8 +173,12 @@ static void eap_accept(struct request *req, struct eap_session *eap, uint8_t con
 			goto fail;
 	}
 	stat_inc(&req->worker->stats, STAT_ACCESS_ACCEPT);
-	request_log(req, LOG_LVL_INFO, "Access-Accept for EAP identity \"%s\": EAP-%s in %u rounds; %s",
-		    who, eap_session_method_name(eap), eap_session_rounds(eap), peer);
+	char station[64];
+
+	request_log(req, LOG_LVL_INFO,
+		    "Access-Accept for EAP identity \"%s\"%s: EAP-%s in %u rounds; %s", who,
+		    eap_station(req, station, sizeof(station)), eap_session_method_name(eap),
+		    eap_session_rounds(eap), peer);
 	return;
 fail:
 	req->reply = NULL;

@@ -111,6 +111,7 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct batch *b = talloc_zero(w->ctx, struct batch);
 	struct epoll_event events[SERVER_MAX_LISTENS];
+	double next_sweep = 0;
 
 	if (!b) {
 		log_error("worker %u: out of memory for its buffers", w->index);
@@ -122,7 +123,14 @@ static void *worker_main(void *arg)
 		int i;
 
 		for (i = 0; i < n; i++) worker_drain(w, events[i].data.u32, b);
-		dupcache_expire(w->dups, server_now());
+		double now = server_now();
+
+		dupcache_expire(w->dups, now);
+		/* Worker 0 frees idle EAP conversations about once a second (session_timeout). */
+		if (w->index == 0 && w->server->sessions && now >= next_sweep) {
+			session_table_expire(w->server->sessions, now);
+			next_sweep = now + 1.0;
+		}
 		/* Tell a reload in progress that this worker no longer uses older trees. */
 		rt = atomic_load(&w->server->runtime);
 		atomic_store(&w->seen_generation, rt->generation);
