@@ -33,13 +33,11 @@ static int parse_file(struct parse_state *ps, char const *path, char const *wher
 
 int cf_error(struct cf_item const *item, char const *fmt, ...)
 {
-	char msg[ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	err_vset_at(item->file, item->line, fmt, ap);
 	va_end(ap);
-	err_set("%s:%d: %s", item->file, item->line, msg);
 	return -1;
 }
 
@@ -48,13 +46,11 @@ static int lex_error(struct cf_lex const *lex, int line, char const *fmt, ...)
 
 static int lex_error(struct cf_lex const *lex, int line, char const *fmt, ...)
 {
-	char msg[ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	err_vset_at(lex->file, line, fmt, ap);
 	va_end(ap);
-	err_set("%s:%d: %s", lex->file, line, msg);
 	return -1;
 }
 

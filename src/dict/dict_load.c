@@ -19,13 +19,11 @@ static int load_file(struct dict_loader *ld, struct dict_file const *from, char 
 
 int dict_file_error(struct dict_file const *df, char const *fmt, ...)
 {
-	char msg[ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	err_vset_at(df->path, df->line, fmt, ap);
 	va_end(ap);
-	err_set("%s:%d: %s", df->path, df->line, msg);
 	return -1;
 }
 

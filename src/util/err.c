@@ -22,6 +22,25 @@ void err_set(char const *fmt, ...)
 	va_end(ap);
 }
 
+int err_vset_at(char const *file, int line, char const *fmt, va_list ap)
+{
+	char msg[ERR_MSG_MAX];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	err_set("%s:%d: %s", file, line, msg);
+	return -1;
+}
+
+int err_set_at(char const *file, int line, char const *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset_at(file, line, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 void err_prefix(char const *fmt, ...)
 {
 	char old[ERR_MSG_MAX];

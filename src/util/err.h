@@ -13,6 +13,11 @@
 void err_set(char const *fmt, ...) __attribute__((format(printf, 1, 2)));
 void err_vset(char const *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* Record "file:line: message" (configuration and dictionary errors). Returns -1. */
+int err_set_at(char const *file, int line, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
+int err_vset_at(char const *file, int line, char const *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 /* Prefix the current error with more context: "prefix: old message". */
 void err_prefix(char const *fmt, ...) __attribute__((format(printf, 1, 2)));
 
