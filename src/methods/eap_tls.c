@@ -26,7 +26,8 @@ enum tls_phase {
 
 struct eap_tls_state {
 	struct eap_tls_conf const *conf;
-	struct tls_conn *tls;
+	struct tls_conn *tls;		/* NULL until the peer's first TLS message */
+	char *identity;
 	struct eap_tls_rx *rx;
 	struct eap_tls_tx *tx;
 	size_t max_eap_size;
@@ -89,11 +90,12 @@ static int eap_tls_init(TALLOC_CTX *ctx, void const *conf, struct eap_method_pee
 	st->max_eap_size = peer->max_eap_size;
 	st->frag_cap = peer->max_eap_size > EAP_TLS_MIN_EAP_SIZE ? peer->max_eap_size : 4096;
 	st->frag = talloc_array(st, uint8_t, st->frag_cap);
-	st->tls = tls_conn_new(st, c->tls);
+	st->identity = talloc_strdup(st, peer->identity);
 	st->rx = eap_tls_rx_new(st, c->max_message);
 	st->tx = eap_tls_tx_new(st);
-	if (!st->frag || !st->tls || !st->rx || !st->tx) return -1;
-	(void)tls_conn_set_identity(st->tls, peer->identity, strlen(peer->identity));
+	/* The TLS connection (~14 KB) is made when the ClientHello arrives, not here: a flood of
+	 * EAP starts that never send one costs little memory. */
+	if (!st->frag || !st->identity || !st->rx || !st->tx) return -1;
 	/* EAP-TLS Start (RFC 5216 2.1.1). */
 	n = eap_tls_start_encode(st->frag, st->frag_cap, 0);
 	if (n < 0) return -1;
@@ -112,6 +114,11 @@ static int eap_tls_message(struct eap_tls_state *st, struct eap_method_result *r
 
 	if (st->phase == PHASE_FAILING) return eap_tls_fail(st, res, st->reason);
 	if (st->phase == PHASE_FINISHING) return eap_tls_fail(st, res, "data after our Finished");
+	if (!st->tls) {
+		st->tls = tls_conn_new(st, st->conf->tls);
+		if (!st->tls) return -1;
+		(void)tls_conn_set_identity(st->tls, st->identity, strlen(st->identity));
+	}
 	if (!msg || tls_conn_input(st->tls, msg, len) < 0)
 		return eap_tls_fail(st, res, "TLS message too large for the input buffer");
 	switch (tls_conn_step(st->tls)) {
@@ -181,6 +188,7 @@ static int eap_tls_keys(void *state, struct eap_keys *out)
 {
 	struct eap_tls_state *st = state;
 
+	if (!st->tls) return -1;
 	out->session_id_len = sizeof(out->session_id);
 	return tls_conn_export_eap_keys(st->tls, EAP_TYPE_TLS, out->msk, out->emsk,
 					out->session_id, &out->session_id_len);
@@ -190,10 +198,10 @@ static void eap_tls_describe(void *state, char *buf, size_t cap)
 {
 	struct eap_tls_state *st = state;
 	struct tls_peer_info info;
-	int v = tls_conn_version(st->tls);
+	int v = st->tls ? tls_conn_version(st->tls) : 0;
 	char const *ver = v == TLS_VERSION_1_3 ? "1.3" : v == TLS_VERSION_1_2 ? "1.2" : "-";
 
-	if (tls_conn_peer_info(st->tls, &info) < 0) {
+	if (!st->tls || tls_conn_peer_info(st->tls, &info) < 0) {
 		snprintf(buf, cap, "tls=%s cert=(none)", ver);
 		return;
 	}
@@ -207,7 +215,7 @@ static void eap_tls_peer_name(void *state, enum eap_peer_name which, char *buf, 
 	struct tls_peer_info info;
 
 	if (cap) buf[0] = '\0';
-	if (tls_conn_peer_info(st->tls, &info) < 0) return;
+	if (!st->tls || tls_conn_peer_info(st->tls, &info) < 0) return;
 	snprintf(buf, cap, "%s", which == EAP_PEER_NAME_CERT_CN ? info.cn : info.san_name);
 }
 

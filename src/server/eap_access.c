@@ -230,6 +230,38 @@ static bool eap_round(struct request *req, struct eap_conv *conv, uint8_t const 
 	}
 }
 
+/*
+ * A conversation opens with EAP-Start (empty EAP-Message) or an EAP-Response/Identity
+ * (RFC 3579 2.1). Anything else without a State gets no session: malformed packets are
+ * dropped, others rejected. Returns whether a session may be created.
+ */
+static bool eap_is_opening(struct request *req, struct rad_attr const *msg)
+{
+	struct eap_packet p;
+	enum eap_reason why;
+
+	if (msg->len == 0) return true;
+	if (eap_packet_decode(&p, msg->value, msg->len, &why) < 0) {
+		stat_inc(&req->worker->stats, STAT_EAP_DROPPED);
+		request_log(req, LOG_LVL_INFO, "EAP packet ignored: malformed EAP packet: %s",
+			    eap_reason_name(why));
+		return false;
+	}
+	if (p.code != EAP_CODE_RESPONSE) {
+		/* RFC 3748 4: a peer sends only Responses; anything else is discarded. */
+		stat_inc(&req->worker->stats, STAT_EAP_DROPPED);
+		request_log(req, LOG_LVL_INFO,
+			    "EAP packet ignored: EAP %s from the peer; only Responses are accepted",
+			    eap_code_name(p.code));
+		return false;
+	}
+	if (p.type == EAP_TYPE_IDENTITY) return true;
+	eap_reject_orphan(req, msg->value, msg->len,
+			  "no State, and the EAP packet is neither EAP-Start nor an Identity "
+			  "Response");
+	return false;
+}
+
 void eap_access_handle(struct request *req, struct rad_attr const *msg)
 {
 	struct session_table *table = req->worker->server->sessions;
@@ -264,6 +296,7 @@ void eap_access_handle(struct request *req, struct rad_attr const *msg)
 		}
 		memcpy(state, state_attr->value, SESSION_STATE_LEN);
 	} else {
+		if (!eap_is_opening(req, msg)) return;
 		conv = eap_conv_new(req, eap_max_size(req));
 		if (!conv || session_table_add(table, conv, state, req->now) < 0) {
 			eap_reject_orphan(req, msg->value, msg->len,
