@@ -40,7 +40,7 @@ struct runtime {
 	int detail_fd;			/* -1 when accounting writes no detail file */
 	unsigned generation;
 	struct tls_server *tls;		/* EAP-TLS server context, NULL without eap */
-	struct eap_tls_conf tls_conf;
+	struct tls_method_conf tls_conf;
 	struct eap_method_entry methods[1];
 	struct eap_server_conf eap_conf;
 };
