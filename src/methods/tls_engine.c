@@ -165,7 +165,7 @@ enum tls_engine_event tls_engine_process(struct tls_engine *e, uint8_t const *da
 		}
 		return engine_message(e, res, rc);
 	case EAP_TLS_RX_START:
-		*rc = tls_engine_fail(e, res, "peer sent a Start");
+		*rc = tls_engine_fail(e, res, "peer sent a Start (S flag set in a Response)");
 		return TLS_ENGINE_FAILED;
 	case EAP_TLS_RX_ERROR:
 	default:

@@ -90,7 +90,7 @@ while read -r name hex reason; do
 	check "after start, $name: Access-Reject" is "$(es after-start "$hex")" "Access-Reject eap=failure"
 	check "after start, $name: reason logged" logged "Access-Reject for EAP identity.*$reason"
 done <<'CASES'
-tls-start-from-peer 020100060d20 peer sent an EAP-TLS Start
+tls-start-from-peer 020100060d20 peer sent a Start
 tls-no-flags 020100050d tls: no-flags
 tls-truncated-L 020100070d8000 tls: truncated-length
 tls-L-zero 0201000a0d8000000000 tls: zero-length
