@@ -48,6 +48,7 @@ struct eap_method_result {
 enum eap_peer_name {
 	EAP_PEER_NAME_CERT_CN,	/* the client certificate's subject CN */
 	EAP_PEER_NAME_CERT_SAN,	/* its first UPN, email or DNS SAN */
+	EAP_PEER_NAME_INNER,	/* the identity authenticated inside a tunnel (TTLS, PEAP) */
 };
 
 /* What a method learns about the peer when it starts. */

@@ -14,13 +14,14 @@
 #include <talloc.h>
 
 #include "eap/eap_method.h"
+#include "methods/inner.h"
 #include "tls/tls.h"
 
 /* The configuration shared by the TLS-based methods (the `conf` of their entries). */
 struct tls_method_conf {
 	struct tls_server *tls;		/* built once per configuration */
 	size_t max_message;		/* reassembly cap of one TLS message */
-	void const *inner;		/* TTLS/PEAP: how to check inner credentials (opaque here) */
+	struct inner_lookup const *inner; /* TTLS/PEAP: the users' stored credentials */
 };
 
 enum tls_engine_event {

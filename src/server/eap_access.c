@@ -45,6 +45,22 @@ static struct eap_conv *eap_conv_new(struct request *req, size_t max_eap_size)
 	return c;
 }
 
+/* Inner credentials for TTLS/PEAP from the users file (methods/inner.h). */
+int eap_inner_lookup(void const *ctx, char const *user, size_t len, struct inner_creds *out)
+{
+	struct users_entry const *e = conf_user_find(ctx, user, len);
+
+	memset(out, 0, sizeof(*out));
+	if (!e || e->is_default) return -1; /* a DEFAULT entry holds no password for anyone */
+	out->cleartext = e->cleartext;
+	out->cleartext_len = e->cleartext_len;
+	out->has_nt_hash = e->has_nt_hash;
+	memcpy(out->nt_hash, e->nt_hash, sizeof(out->nt_hash));
+	out->reject = e->auth_type == USERS_AUTH_REJECT;
+	out->accept = e->auth_type == USERS_AUTH_ACCEPT;
+	return 0;
+}
+
 /* Largest EAP packet for this NAS: our fragment_size, lowered to Framed-MTU (RFC 3579 2.2). */
 static size_t eap_max_size(struct request const *req)
 {
@@ -136,6 +152,9 @@ static char const *eap_user_name(struct request const *req, struct eap_session c
 {
 	enum conf_eap_user_name how = req->rt->conf->eap.user_name;
 
+	/* Tunneled methods: the inner identity decides, whatever the outer one said. */
+	eap_session_peer_name(eap, EAP_PEER_NAME_INNER, buf, cap);
+	if (buf[0]) return buf;
 	if (how == CONF_EAP_USER_NAME_IDENTITY) return eap_session_identity(eap);
 	eap_session_peer_name(eap, how == CONF_EAP_USER_NAME_CERT_CN ? EAP_PEER_NAME_CERT_CN
 								     : EAP_PEER_NAME_CERT_SAN,

@@ -91,6 +91,20 @@ void runtime_unref(struct runtime *rt)
 	if (rt && atomic_fetch_sub(&rt->refs, 1) == 1) talloc_free(rt);
 }
 
+/* The enabled methods, the configured default first. Returns how many. */
+static size_t eap_methods_fill(struct eap_method_entry *out, char const *first,
+			       struct tls_method_conf const *conf)
+{
+	static struct eap_method const *const all[] = {&eap_tls_method};
+	size_t n = 0, i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(all[i]->name, first) == 0) out[n++] = (struct eap_method_entry){all[i], conf};
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(all[i]->name, first) != 0) out[n++] = (struct eap_method_entry){all[i], conf};
+	return n;
+}
+
 /* EAP: the TLS context and the method table, built once per configuration. */
 static int runtime_load_eap(struct runtime *rt)
 {
@@ -102,12 +116,14 @@ static int runtime_load_eap(struct runtime *rt)
 		err_prefix("%s: eap { tls { } }", rt->conf->main_file);
 		return -1;
 	}
+	rt->inner.lookup = eap_inner_lookup;
+	rt->inner.ctx = rt->conf;
 	rt->tls_conf.tls = rt->tls;
 	rt->tls_conf.max_message = eap->max_message;
-	rt->methods[0].method = &eap_tls_method;
-	rt->methods[0].conf = &rt->tls_conf;
+	rt->tls_conf.inner = &rt->inner;
+	/* Every method is enabled; the default is offered first, a Nak picks another. */
 	rt->eap_conf.methods = rt->methods;
-	rt->eap_conf.n_methods = 1;
+	rt->eap_conf.n_methods = eap_methods_fill(rt->methods, eap->default_method, &rt->tls_conf);
 	rt->eap_conf.max_rounds = eap->max_rounds;
 	return 0;
 }

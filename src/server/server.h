@@ -41,7 +41,8 @@ struct runtime {
 	unsigned generation;
 	struct tls_server *tls;		/* EAP-TLS server context, NULL without eap */
 	struct tls_method_conf tls_conf;
-	struct eap_method_entry methods[1];
+	struct inner_lookup inner;
+	struct eap_method_entry methods[3];
 	struct eap_server_conf eap_conf;
 };
 
@@ -108,6 +109,9 @@ void access_handle(struct request *req);
 
 /* eap_access.c: an Access-Request carrying EAP-Message msg; fills req->reply or drops. */
 void eap_access_handle(struct request *req, struct rad_attr const *msg);
+
+/* eap_access.c: inner credentials from the users file (struct inner_lookup; ctx = conf). */
+int eap_inner_lookup(void const *ctx, char const *user, size_t len, struct inner_creds *out);
 
 /* accounting.c: write the detail record and fill req->reply, or leave it NULL on failure. */
 void accounting_handle(struct request *req);
