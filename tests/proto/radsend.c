@@ -188,9 +188,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	port = (unsigned)atoi(argv[2]);
-	if (strcmp(argv[1], "raw") == 0) return cmd_raw(port, argv[3]);
-	if (strcmp(argv[1], "junk") == 0) return cmd_junk(port, (unsigned)atoi(argv[3]));
-	if (argc < 6) return 2;
+	if (strcmp(argv[1], "raw") == 0 || strcmp(argv[1], "junk") == 0) {
+		rc = argv[1][0] == 'r' ? cmd_raw(port, argv[3])
+				       : cmd_junk(port, (unsigned)atoi(argv[3]));
+		talloc_free(ctx);
+		return rc;
+	}
+	if (argc < 6) {
+		talloc_free(ctx);
+		return 2;
+	}
 	for (i = 6; i < argc; i++) {
 		if (strcmp(argv[i], "noma") == 0) o.no_ma = true;
 		else if (strcmp(argv[i], "proxystate") == 0) o.proxy_state = true;
@@ -200,6 +207,7 @@ int main(int argc, char **argv)
 	dict = dict_load(ctx, path);
 	if (!dict) {
 		fprintf(stderr, "radsend: %s\n", err_msg());
+		talloc_free(ctx);
 		return 2;
 	}
 	rc = cmd_pap(ctx, dict, port, argv + 3, &o, strcmp(argv[1], "dup") == 0);
