@@ -14,6 +14,12 @@
  *	on TLS_STEP_DONE: if tls_conn_version(c) == TLS_VERSION_1_3, tls_conn_write_app(c, "\0", 1)
  *	      (RFC 9190 2.5 commitment message), send the pending output, then after the peer's
  *	      ACK: tls_conn_export_eap_keys(), EAP-Success.
+ *	      With resumption on, the pending output at DONE already holds the NewSessionTicket
+ *	      (TLS 1.3), so the commitment message written then follows it in the same flight
+ *	      (RFC 9190 2.1.2, 2.5). A resumed TLS 1.2 handshake ends with the peer's Finished:
+ *	      DONE with nothing pending, so EAP-Success goes out at once (RFC 5216 2.1.3).
+ *	      tls_conn_resumed(c) tells the log; authorize from tls_conn_peer_info() and
+ *	      tls_conn_verdict() in both cases.
  *	on TLS_STEP_FAILED: log tls_conn_failure(c) and tls_conn_verdict(c); send the pending
  *	      output (it holds OpenSSL's alert), then EAP-Failure.
  */
@@ -27,6 +33,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <talloc.h>
+#include <time.h>
 
 /* Filled by the configuration layer. Start from tls_settings_default(). Strings are not
  * copied: they must outlive tls_server_new() only. */
@@ -50,9 +57,34 @@ struct tls_settings {
 	char const *ciphersuites;	    /* TLS 1.3 suites, NULL = OpenSSL default */
 	char const *groups;		    /* e.g. "X25519:P-256", NULL = OpenSSL default */
 	int verify_depth;		    /* max intermediates above the leaf; 0 = default */
+	/* Stateless resumption with session tickets (TLS 1.2 RFC 5077, TLS 1.3 RFC 8446 4.6.1),
+	 * see tls_ticket.c. Keys come from ticket_key_file (one shared secret: every server
+	 * with the same file resumes the others' tickets) or, if NULL, from a random secret of
+	 * this process only (tls_server_warning() says so). */
+	bool resumption;		    /* default true */
+	unsigned ticket_lifetime;	    /* seconds a session may be resumed after its full
+					     * handshake: 1..604800, default 3600, and at most
+					     * ticket_key_rotation */
+	char const *ticket_key_file;	    /* format below; NULL = random per process */
+	unsigned ticket_key_rotation;	    /* seconds per key period: 60..31536000, default
+					     * 86400; the previous period's key is still accepted */
 };
 
-/* Defaults: everything NULL/0, require_client_eku = true. */
+/*
+ * The ticket key file: text, '#' comment lines and blank lines ignored, exactly one line
+ * holding the secret as 64 to 128 hex digits (32..64 octets), e.g. made with
+ *	(umask 077; openssl rand -hex 32 > /etc/latchd/ticket.key)
+ * Ticket keys are HKDF-SHA256(secret, info = "latchd ticket" || period as 8 octets big
+ * endian), period = unix time / ticket_key_rotation; 80 octets = key name (16), AES-256-CBC
+ * key (32), HMAC-SHA256 key (32). Servers that share the file compute the same keys without
+ * talking to each other; tickets of the previous (and, for clock skew, the next) period
+ * are accepted too.
+ */
+#define TLS_TICKET_SECRET_MIN 32
+#define TLS_TICKET_SECRET_MAX 64
+
+/* Defaults: everything NULL/0, require_client_eku = true, resumption = true,
+ * ticket_lifetime = 3600, ticket_key_rotation = 86400. */
 void tls_settings_default(struct tls_settings *s);
 
 struct tls_server; /* one SSL_CTX; shared read-only by all connections */
@@ -60,11 +92,19 @@ struct tls_conn;   /* one SSL with its in/out buffers */
 
 /*
  * Build the server context: certificates and keys, trust store, CRLs, versions, ciphers;
- * session tickets and the session cache are off (no resumption yet). Owned by ctx; freeing
+ * session tickets per s->resumption (no server-side session cache). Owned by ctx; freeing
  * it frees the SSL_CTX (connections hold a reference, so the order does not matter).
  * Returns NULL with err_set() naming the file or setting, OpenSSL's reason and the fix.
  */
 struct tls_server *tls_server_new(TALLOC_CTX *ctx, struct tls_settings const *s);
+
+/* Something the operator should see once at start-up (e.g. "ticket_key_file is not set:
+ * ..."), or "" if all is well. Never NULL; owned by srv. */
+char const *tls_server_warning(struct tls_server const *srv);
+
+/* For tests: the clock used for ticket key periods, ticket lifetime and the certificate and
+ * CRL dates re-checked on resumption; NULL = time(). Applies to connections made after. */
+void tls_server_set_clock(struct tls_server *srv, time_t (*clock)(void));
 
 /* A new server-side connection, owned by ctx; freeing it frees the SSL and wipes state. */
 struct tls_conn *tls_conn_new(TALLOC_CTX *ctx, struct tls_server *srv);
@@ -72,6 +112,10 @@ struct tls_conn *tls_conn_new(TALLOC_CTX *ctx, struct tls_server *srv);
 /* The EAP identity to bind to the client certificate (copied). Call before the handshake
  * completes; needed when identity_binding = san_or_cn. Returns 0, or -1 if too long (>253). */
 int tls_conn_set_identity(struct tls_conn *c, char const *eap_identity, size_t len);
+
+/* Do not ask the peer for a certificate (EAP-TTLS, PEAP: the inner method authenticates
+ * the user). Call before the handshake. */
+void tls_conn_no_client_cert(struct tls_conn *c);
 
 /* Append the peer's TLS records. Returns 0, or -1 (err_set) if more than TLS_INPUT_MAX octets
  * would be buffered unread. */
@@ -105,8 +149,20 @@ ssize_t tls_conn_read_app(struct tls_conn *c, uint8_t *buf, size_t cap);
 #define TLS_VERSION_1_3 0x0304
 /* The negotiated version (0x0303, 0x0304) once the handshake is DONE, else 0. */
 int tls_conn_version(struct tls_conn const *c);
-/* Was the session resumed? (Always false while resumption is off.) */
+/*
+ * Was the session resumed from a ticket? Only true once DONE, and only after the ticket's
+ * stored authorization passed the checks (verdict ok, certificate not expired, not revoked
+ * by the server's current CRLs, within ticket_lifetime of the full handshake, same EAP
+ * identity when identity_binding is on). tls_conn_peer_info() and tls_conn_verdict() then
+ * describe the certificate of the original full handshake: the caller authorizes exactly as
+ * after a full handshake (users entry, reply attributes).
+ */
 bool tls_conn_resumed(struct tls_conn const *c);
+
+/* Why an offered ticket was not used ("ticket issued 7300 s ago, ticket_lifetime is 3600",
+ * "client certificate serial 1001 is revoked by the current CRL of ..."), for the log; ""
+ * when no ticket was refused. The handshake then went on as a full one. */
+char const *tls_conn_resume_refused(struct tls_conn const *c);
 
 /*
  * EAP keying material after DONE (RFC 5216 2.3 for TLS 1.2, RFC 9190 2.3 for TLS 1.3):
@@ -142,10 +198,12 @@ struct tls_peer_info {
 	char sans[512];	     /* "email:a@b, DNS:c.d" */
 	char cn[254];	     /* subject CN (UTF-8), "" if none: for User-Name */
 	char san_name[254];  /* first UPN, else email, else DNS SAN, "" if none */
+	char identity[254];  /* the EAP identity of the full handshake (tls_conn_set_identity),
+			      * "" if none was set */
 };
 
-/* Fill *out from the certificate the client sent (also after a failed verification).
- * Returns 0, or -1 if the client sent none. */
+/* Fill *out from the certificate the client sent (also after a failed verification), or,
+ * when resumed, from the ticket. Returns 0, or -1 if the client sent none. */
 int tls_conn_peer_info(struct tls_conn const *c, struct tls_peer_info *out);
 
 #endif

@@ -17,6 +17,7 @@ static int conn_free(struct tls_conn *c)
 {
 	X509_free(c->peer);
 	SSL_free(c->ssl); /* frees both BIOs; OpenSSL cleanses its own secrets */
+	mem_wipe(&c->tickets, sizeof(c->tickets));
 	if (c->identity)
 		mem_wipe(c->identity, c->identity_len);
 	return 0;
@@ -54,6 +55,7 @@ struct tls_conn *tls_conn_new(TALLOC_CTX *ctx, struct tls_server *srv)
 	}
 	c->min_version = srv->min_version;
 	c->max_version = srv->max_version;
+	c->tickets = srv->tickets;
 	c->state = TLS_STEP_CONTINUE;
 	cert_verdict_init(&c->verdict);
 	return c;
@@ -147,6 +149,32 @@ static enum tls_step conn_fail(struct tls_conn *c, int ssl_err)
 	return c->state;
 }
 
+/* A resumed handshake: the authorization comes from the ticket (checked when it was
+ * decrypted, tls_resume.c); without one, fail closed. */
+static enum tls_step resumed_done(struct tls_conn *c)
+{
+	if (!c->peer)
+		c->peer = SSL_get1_peer_certificate(c->ssl); /* from the ticket's session */
+	if (!c->resumed || !c->peer) {
+		cert_verdict_set(&c->verdict, CERT_OTHER, 0, "resumed without a checked ticket");
+		return conn_fail(c, SSL_ERROR_NONE);
+	}
+	cert_verdict_init(&c->verdict);
+	if (c->resumed->warning)
+		cert_verdict_warn(&c->verdict, "%s", c->resumed->warning_detail);
+	c->state = TLS_STEP_DONE;
+	return c->state;
+}
+
+void tls_conn_no_client_cert(struct tls_conn *c)
+{
+	SSL_set_verify(c->ssl, SSL_VERIFY_NONE, NULL);
+	/* No tickets either: resuming a tunnel would have to restore the inner result too. */
+	SSL_set_num_tickets(c->ssl, 0);
+	SSL_set_options(c->ssl, SSL_OP_NO_TICKET);
+	c->no_client_cert = true;
+}
+
 enum tls_step tls_conn_step(struct tls_conn *c)
 {
 	int r, e;
@@ -155,6 +183,13 @@ enum tls_step tls_conn_step(struct tls_conn *c)
 		return c->state;
 	ERR_clear_error();
 	r = SSL_do_handshake(c->ssl);
+	if (r == 1 && SSL_session_reused(c->ssl) == 1)
+		return resumed_done(c);
+	if (r == 1 && c->no_client_cert) {
+		/* TTLS/PEAP: no client certificate was asked for; the inner method decides. */
+		c->state = TLS_STEP_DONE;
+		return c->state;
+	}
 	if (r == 1) {
 		/* VERIFY_FAIL_IF_NO_PEER_CERT makes this impossible; fail closed anyway. */
 		if (!SSL_get0_peer_certificate(c->ssl) || c->verdict.reason != CERT_OK) {

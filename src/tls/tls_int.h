@@ -9,13 +9,46 @@
 
 #include <openssl/ssl.h>
 
+/* What the ticket callbacks need; the server's copy is handed to each connection (the
+ * callbacks run on the connection, which may outlive the tls_server). Wiped when freed. */
+struct tls_ticket_conf {
+	bool on;
+	uint8_t secret[TLS_TICKET_SECRET_MAX];
+	size_t secret_len;
+	unsigned lifetime, rotation;
+	time_t (*clock)(void);
+	enum cert_crl_check check_crl;
+	bool allow_expired_crl;
+	enum cert_identity_binding binding;
+};
+
 struct tls_server {
 	SSL_CTX *ctx;
 	struct cert_rules rules; /* rules.issuer points into this struct's talloc children */
 	int min_version, max_version;
+	struct tls_ticket_conf tickets;
+	char warning[512];
+};
+
+/* The authorization of a full handshake, as carried in a ticket (tls_resume.c). */
+#define TLS_RESUME_CHAIN_MAX 6
+struct tls_resume {
+	int64_t auth_time;		/* when the full handshake authenticated the peer */
+	int64_t not_after;		/* the leaf's notAfter, unix time */
+	bool warning;			/* the verdict carried a warning (expired CRL tolerated) */
+	char warning_detail[CERT_DETAIL_MAX];
+	char identity[254];		/* the EAP identity of the full handshake */
+	unsigned n_certs;		/* leaf first, then intermediates (chain CRL checks) */
+	struct {
+		uint8_t issuer[512];	/* DER X509_NAME */
+		size_t issuer_len;
+		uint8_t serial[64];	/* DER INTEGER */
+		size_t serial_len;
+	} certs[TLS_RESUME_CHAIN_MAX];
 };
 
 struct tls_conn {
+	bool no_client_cert;	/* TTLS/PEAP: no client certificate asked for */
 	SSL *ssl;
 	BIO *in, *out; /* owned by ssl: peer records in, records to send out */
 	struct cert_rules rules;
@@ -26,11 +59,36 @@ struct tls_conn {
 	char *identity;
 	size_t identity_len;
 	char failure[320];
+	struct tls_ticket_conf tickets;	/* copy of the server's */
+	struct tls_resume *resumed;	/* from the ticket the peer offered, once accepted */
+	char resume_refused[320];
 };
 
 /* The SSL verify callback of every connection (tls_verify.c); the tls_conn is the SSL's
  * app data. */
 int tls_verify_cb(int ok, X509_STORE_CTX *sctx);
+
+/* Set up tickets on srv->ctx from s (tls_ticket.c): keys, callbacks, lifetime, and
+ * srv->warning when the key is random. Returns 0 or -1 with err_set(). */
+int tls_ticket_setup(struct tls_server *srv, struct tls_settings const *s);
+
+/* The ticket callbacks' time (tls_ticket.c). */
+int64_t tls_ticket_now(struct tls_ticket_conf const *t);
+
+/* Build the ticket application data of connection c (tls_resume.c): from the resumed ticket,
+ * or from the verified peer. Returns octets written to buf, 0 if c has nothing to store
+ * (no verified certificate), -1 if cap is too small. */
+ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap);
+
+/* Decode ticket application data into *r. Returns 0, or -1 (hostile or foreign data). */
+int tls_resume_decode(struct tls_resume *r, uint8_t const *data, size_t len);
+
+/* May the ticket's authorization r be used now by c? peer is the certificate in the
+ * ticket's session and must be the one r describes. Checks the stored verdict, the
+ * lifetime, the certificate's notAfter, the EAP identity (when bound) and revocation
+ * against store's current CRLs. Returns true, or false with why filled. */
+bool tls_resume_allowed(struct tls_conn const *c, struct tls_resume const *r, X509 *peer,
+			X509_STORE *store, char *why, size_t cap);
 
 /* OpenSSL's first queued error as text (and clear the queue), or "unknown error". */
 void tls_openssl_reason(char *buf, size_t cap);

@@ -77,7 +77,12 @@ int tls_conn_version(struct tls_conn const *c)
 
 bool tls_conn_resumed(struct tls_conn const *c)
 {
-	return SSL_session_reused(c->ssl) == 1;
+	return c->state == TLS_STEP_DONE && c->resumed && SSL_session_reused(c->ssl) == 1;
+}
+
+char const *tls_conn_resume_refused(struct tls_conn const *c)
+{
+	return c->resume_refused;
 }
 
 char const *tls_conn_failure(struct tls_conn const *c)
@@ -90,9 +95,26 @@ struct cert_verdict const *tls_conn_verdict(struct tls_conn const *c)
 	return &c->verdict;
 }
 
+/* The EAP identity for the log: control octets become '?', truncated to fit. */
+static void identity_print(struct tls_conn const *c, char *buf, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; c->identity && i < c->identity_len && i + 1 < cap; i++) {
+		unsigned char ch = (unsigned char)c->identity[i];
+
+		buf[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+	}
+	buf[i] = '\0';
+}
+
 int tls_conn_peer_info(struct tls_conn const *c, struct tls_peer_info *out)
 {
 	memset(out, 0, sizeof(*out));
+	if (c->resumed && SSL_session_reused(c->ssl) == 1) /* the full handshake's identity */
+		snprintf(out->identity, sizeof(out->identity), "%s", c->resumed->identity);
+	else
+		identity_print(c, out->identity, sizeof(out->identity));
 	if (!c->peer) {
 		err_set("tls: the client sent no certificate");
 		return -1;

@@ -6,6 +6,7 @@
  */
 #include "tls/tls_int.h"
 #include "util/err.h"
+#include "util/hex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,9 @@ void tls_settings_default(struct tls_settings *s)
 	s->require_client_eku = true;
 	s->check_crl = CERT_CRL_NONE;
 	s->identity_binding = CERT_BIND_NONE;
+	s->resumption = true;
+	s->ticket_lifetime = 3600;
+	s->ticket_key_rotation = 86400;
 }
 
 void tls_openssl_reason(char *buf, size_t cap)
@@ -189,11 +193,13 @@ static int set_protocol(SSL_CTX *ctx, struct tls_server *srv, struct tls_setting
 			    "use TLS 1.3 names such as TLS_AES_128_GCM_SHA256");
 	if (s->groups && SSL_CTX_set1_groups_list(ctx, s->groups) != 1)
 		return fail("invalid groups", s->groups, "use names such as X25519:P-256");
-	/* No resumption yet: no tickets (1.2 and 1.3), no server-side cache. */
+	/* Resumption is stateless (tickets, tls_ticket.c) or off: no server-side cache. */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
 					 SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	if (tls_ticket_setup(srv, s) < 0)
+		return -1;
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_verify_cb);
 	return 0;
 }
@@ -201,7 +207,18 @@ static int set_protocol(SSL_CTX *ctx, struct tls_server *srv, struct tls_setting
 static int server_free(struct tls_server *srv)
 {
 	SSL_CTX_free(srv->ctx);
+	mem_wipe(&srv->tickets, sizeof(srv->tickets));
 	return 0;
+}
+
+char const *tls_server_warning(struct tls_server const *srv)
+{
+	return srv->warning;
+}
+
+void tls_server_set_clock(struct tls_server *srv, time_t (*clock)(void))
+{
+	srv->tickets.clock = clock;
 }
 
 struct tls_server *tls_server_new(TALLOC_CTX *ctx, struct tls_settings const *s)

@@ -1,0 +1,319 @@
+/*
+ * The authorization carried inside a session ticket (RFC 5077 4 leaves the ticket's content
+ * to the server; RFC 9190 5.7 asks that a resumed EAP-TLS session keep the authorization of
+ * the original one and that revocation be checked again). Encoded into the ticket's
+ * application data when OpenSSL makes a ticket, decoded and checked when a peer offers one:
+ * the verdict was ok, the full handshake is at most ticket_lifetime old, the certificate has
+ * not expired since, the EAP identity is the same when bound, and no current CRL of the
+ * server lists the certificate (or, with check_crl = chain, its intermediates).
+ *
+ * Format (version 1), all integers big endian:
+ *	u8 version, u8 verdict reason, u8 flags (1 = verdict warning), u8 n certs (1..6)
+ *	u32 u32 auth_time, u32 u32 not_after (two's complement 64-bit unix times)
+ *	n x (u16 len, DER issuer Name; u16 len, DER serial INTEGER): leaf first
+ *	2 x (u16 len, text): EAP identity, verdict warning detail
+ * The certificate's names are not repeated here: OpenSSL keeps the peer certificate in the
+ * session it encrypts into the ticket, and a resumed connection reads them from it (after
+ * checking that its issuer and serial are the ones stored here). That keeps a ticket with an
+ * RSA leaf near 1.2 KB, so the final server flight still fits one 1400-octet EAP fragment.
+ */
+#include "tls/tls_int.h"
+#include "util/cursor.h"
+#include "util/err.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#define RESUME_VERSION 1
+#define RESUME_FLAG_WARNING 0x01
+#define CLOCK_SKEW_MAX 300 /* seconds a peer server's clock may be ahead */
+
+/* The text fields of a tls_resume, in format order. */
+static void text_fields(struct tls_resume *r, char **f, size_t *cap)
+{
+	f[0] = r->identity;
+	cap[0] = sizeof(r->identity);
+	f[1] = r->warning_detail;
+	cap[1] = sizeof(r->warning_detail);
+}
+
+#define N_TEXT 2
+
+static int64_t time_epoch(ASN1_TIME const *t)
+{
+	ASN1_TIME *zero = ASN1_TIME_set(NULL, 0);
+	int day = 0, sec = 0;
+	int ok = zero && t && ASN1_TIME_diff(&day, &sec, zero, t) == 1;
+
+	ASN1_TIME_free(zero);
+	return ok ? (int64_t)day * 86400 + sec : 0; /* 0: already expired, fails closed */
+}
+
+/* Issuer and serial of x as DER into slot i of r. Returns 0 or -1. */
+static int cert_slot_fill(struct tls_resume *r, unsigned i, X509 *x)
+{
+	unsigned char *p = r->certs[i].issuer;
+	int n = i2d_X509_NAME(X509_get_issuer_name(x), NULL);
+
+	if (n <= 0 || (size_t)n > sizeof(r->certs[i].issuer))
+		return -1;
+	r->certs[i].issuer_len = (size_t)i2d_X509_NAME(X509_get_issuer_name(x), &p);
+	n = i2d_ASN1_INTEGER(X509_get0_serialNumber(x), NULL);
+	if (n <= 0 || (size_t)n > sizeof(r->certs[i].serial))
+		return -1;
+	p = r->certs[i].serial;
+	r->certs[i].serial_len = (size_t)i2d_ASN1_INTEGER(X509_get0_serialNumber(x), &p);
+	return 0;
+}
+
+/* The authorization of a full handshake that just verified c->peer. */
+static int resume_from_peer(struct tls_conn const *c, struct tls_resume *r)
+{
+	STACK_OF(X509) *chain = SSL_get0_verified_chain(c->ssl);
+
+	struct tls_peer_info info;
+
+	if (!c->peer || c->verdict.reason != CERT_OK || tls_conn_peer_info(c, &info) < 0)
+		return -1;
+	snprintf(r->identity, sizeof(r->identity), "%s", info.identity);
+	r->auth_time = tls_ticket_now(&c->tickets);
+	r->not_after = time_epoch(X509_get0_notAfter(c->peer));
+	r->warning = c->verdict.warning;
+	snprintf(r->warning_detail, sizeof(r->warning_detail), "%s", c->verdict.warning_detail);
+	if (cert_slot_fill(r, 0, c->peer) < 0)
+		return -1;
+	r->n_certs = 1;
+	/* With check_crl = chain, the intermediates are re-checked too (not the anchor). */
+	for (int i = 1; c->tickets.check_crl == CERT_CRL_CHAIN && chain &&
+			i < sk_X509_num(chain) && r->n_certs < TLS_RESUME_CHAIN_MAX;
+	     i++) {
+		X509 *x = sk_X509_value(chain, i);
+
+		if (X509_get_extension_flags(x) & EXFLAG_SS)
+			break;
+		if (cert_slot_fill(r, r->n_certs, x) < 0)
+			return -1;
+		r->n_certs++;
+	}
+	return 0;
+}
+
+static void put_i64(struct wcursor *w, int64_t v)
+{
+	wcursor_u32(w, (uint32_t)((uint64_t)v >> 32));
+	wcursor_u32(w, (uint32_t)(uint64_t)v);
+}
+
+static void put_blob(struct wcursor *w, void const *p, size_t len)
+{
+	wcursor_u16(w, (uint16_t)len);
+	wcursor_bytes(w, p, len);
+}
+
+ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
+{
+	struct tls_resume *r = c->resumed, local;
+	char *text[N_TEXT];
+	size_t tcap[N_TEXT];
+	struct wcursor w;
+
+	if (!r) {
+		memset(&local, 0, sizeof(local));
+		if (resume_from_peer(c, &local) < 0)
+			return 0;
+		r = &local;
+	}
+	wcursor_init(&w, buf, cap);
+	wcursor_u8(&w, RESUME_VERSION);
+	wcursor_u8(&w, CERT_OK);
+	wcursor_u8(&w, r->warning ? RESUME_FLAG_WARNING : 0);
+	wcursor_u8(&w, (uint8_t)r->n_certs);
+	put_i64(&w, r->auth_time); /* kept across renewals: lifetime counts from the full one */
+	put_i64(&w, r->not_after);
+	for (unsigned i = 0; i < r->n_certs; i++) {
+		put_blob(&w, r->certs[i].issuer, r->certs[i].issuer_len);
+		put_blob(&w, r->certs[i].serial, r->certs[i].serial_len);
+	}
+	text_fields(r, text, tcap);
+	for (int i = 0; i < N_TEXT; i++)
+		put_blob(&w, text[i], strlen(text[i]));
+	return w.bad ? -1 : (ssize_t)wcursor_used(&w);
+}
+
+static bool get_i64(struct rcursor *rc, int64_t *v)
+{
+	uint32_t hi = 0, lo = 0;
+	bool ok = rcursor_u32(rc, &hi) && rcursor_u32(rc, &lo);
+
+	*v = (int64_t)(((uint64_t)hi << 32) | lo);
+	return ok;
+}
+
+/* A u16-length blob into out (cap octets); text adds a NUL and refuses NUL/control octets. */
+static bool get_blob(struct rcursor *rc, void *out, size_t cap, size_t *len, bool text)
+{
+	uint16_t n = 0;
+	uint8_t const *p;
+
+	if (!rcursor_u16(rc, &n) || n >= cap || !rcursor_ref(rc, &p, n))
+		return false;
+	for (size_t i = 0; text && i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+	memcpy(out, p, n);
+	if (text)
+		((char *)out)[n] = '\0';
+	if (len)
+		*len = n;
+	return true;
+}
+
+int tls_resume_decode(struct tls_resume *r, uint8_t const *data, size_t len)
+{
+	uint8_t version = 0, reason = 0xff, flags = 0, n = 0;
+	char *text[N_TEXT];
+	size_t tcap[N_TEXT];
+	struct rcursor rc;
+
+	memset(r, 0, sizeof(*r));
+	rcursor_init(&rc, data, data ? len : 0);
+	if (!rcursor_u8(&rc, &version) || version != RESUME_VERSION || !rcursor_u8(&rc, &reason) ||
+	    reason != CERT_OK || !rcursor_u8(&rc, &flags) || !rcursor_u8(&rc, &n) || n < 1 ||
+	    n > TLS_RESUME_CHAIN_MAX || !get_i64(&rc, &r->auth_time) ||
+	    !get_i64(&rc, &r->not_after))
+		return -1;
+	r->warning = flags & RESUME_FLAG_WARNING;
+	r->n_certs = n;
+	for (unsigned i = 0; i < n; i++)
+		if (!get_blob(&rc, r->certs[i].issuer, sizeof(r->certs[i].issuer),
+			      &r->certs[i].issuer_len, false) ||
+		    !get_blob(&rc, r->certs[i].serial, sizeof(r->certs[i].serial),
+			      &r->certs[i].serial_len, false))
+			return -1;
+	text_fields(r, text, tcap);
+	for (int i = 0; i < N_TEXT; i++)
+		if (!get_blob(&rc, text[i], tcap[i], NULL, true))
+			return -1;
+	return rcursor_left(&rc) == 0 ? 0 : -1;
+}
+
+/* Does a current CRL list slot i? Sets *covered when a CRL for its issuer exists, *stale when
+ * every such CRL is past nextUpdate. Returns 1 revoked, 0 not, -1 undecodable slot. */
+static int slot_revoked(struct tls_resume const *r, unsigned i, X509_STORE_CTX *sctx,
+			time_t now, bool *covered, bool *stale)
+{
+	unsigned char const *p = r->certs[i].issuer;
+	X509_NAME *name = d2i_X509_NAME(NULL, &p, (long)r->certs[i].issuer_len);
+	ASN1_INTEGER *serial = NULL;
+	STACK_OF(X509_CRL) *crls = NULL;
+	int revoked = -1;
+
+	p = r->certs[i].serial;
+	serial = name ? d2i_ASN1_INTEGER(NULL, &p, (long)r->certs[i].serial_len) : NULL;
+	crls = serial ? X509_STORE_CTX_get1_crls(sctx, name) : NULL;
+	if (serial)
+		revoked = 0;
+	*covered = crls && sk_X509_CRL_num(crls) > 0;
+	*stale = *covered;
+	for (int k = 0; crls && k < sk_X509_CRL_num(crls); k++) {
+		X509_CRL *crl = sk_X509_CRL_value(crls, k);
+		ASN1_TIME const *next = X509_CRL_get0_nextUpdate(crl);
+		X509_REVOKED *rev = NULL;
+
+		if (!next || X509_cmp_time(next, &now) > 0)
+			*stale = false;
+		if (X509_CRL_get0_by_serial(crl, &rev, serial) == 1)
+			revoked = 1;
+	}
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	ASN1_INTEGER_free(serial);
+	X509_NAME_free(name);
+	return revoked;
+}
+
+static bool revocation_ok(struct tls_conn const *c, struct tls_resume const *r,
+			  X509_STORE *store, int64_t now, char const *serial, char *why, size_t cap)
+{
+	X509_STORE_CTX *sctx = X509_STORE_CTX_new();
+	time_t t = (time_t)now;
+	bool ok = sctx && X509_STORE_CTX_init(sctx, store, NULL, NULL) == 1;
+
+	if (!ok)
+		snprintf(why, cap, "cannot look up CRLs (out of memory)");
+	for (unsigned i = 0; ok && i < r->n_certs; i++) {
+		bool required = c->tickets.check_crl == CERT_CRL_CHAIN ||
+				(c->tickets.check_crl == CERT_CRL_LEAF && i == 0);
+		bool covered = false, stale = false;
+		int rv = slot_revoked(r, i, sctx, t, &covered, &stale);
+		char const *what = i == 0 ? "client certificate" : "intermediate CA";
+
+		if (rv > 0) {
+			ok = false;
+			snprintf(why, cap, "%s serial %s is revoked by the current CRL", what,
+				 i == 0 ? serial : "(intermediate)");
+		} else if (rv < 0) {
+			ok = false;
+			snprintf(why, cap, "stored issuer/serial of the %s undecodable", what);
+		} else if (required && !covered) {
+			ok = false;
+			snprintf(why, cap, "no CRL for the issuer of the %s any more", what);
+		} else if (required && stale && !c->tickets.allow_expired_crl) {
+			ok = false;
+			snprintf(why, cap, "the CRL for the issuer of the %s has expired", what);
+		}
+	}
+	X509_STORE_CTX_free(sctx);
+	ERR_clear_error();
+	return ok;
+}
+
+/* Is x the certificate of slot 0 (same issuer and serial)? */
+static bool leaf_matches(struct tls_resume const *r, X509 *x)
+{
+	struct tls_resume mine;
+
+	memset(&mine, 0, sizeof(mine));
+	return cert_slot_fill(&mine, 0, x) == 0 &&
+	       mine.certs[0].issuer_len == r->certs[0].issuer_len &&
+	       mine.certs[0].serial_len == r->certs[0].serial_len &&
+	       memcmp(mine.certs[0].issuer, r->certs[0].issuer, r->certs[0].issuer_len) == 0 &&
+	       memcmp(mine.certs[0].serial, r->certs[0].serial, r->certs[0].serial_len) == 0;
+}
+
+bool tls_resume_allowed(struct tls_conn const *c, struct tls_resume const *r, X509 *peer,
+			X509_STORE *store, char *why, size_t cap)
+{
+	int64_t now = tls_ticket_now(&c->tickets);
+	bool bound = c->tickets.binding != CERT_BIND_NONE;
+	char serial[80] = "?", not_after[24] = "?";
+
+	if (!peer || !leaf_matches(r, peer)) {
+		snprintf(why, cap, "ticket's certificate does not match its authorization");
+		return false;
+	}
+	cert_serial_print(peer, serial, sizeof(serial));
+	cert_time_print(X509_get0_notAfter(peer), not_after, sizeof(not_after));
+
+	if (now - r->auth_time > (int64_t)c->tickets.lifetime) {
+		snprintf(why, cap, "full handshake %lld s ago, ticket_lifetime is %u",
+			 (long long)(now - r->auth_time), c->tickets.lifetime);
+		return false;
+	}
+	if (r->auth_time - now > CLOCK_SKEW_MAX) {
+		snprintf(why, cap, "ticket issued %lld s in the future (check the clocks)",
+			 (long long)(r->auth_time - now));
+		return false;
+	}
+	if (r->not_after <= now) {
+		snprintf(why, cap, "client certificate serial %s expired at %s", serial, not_after);
+		return false;
+	}
+	if (bound && (!c->identity || strlen(r->identity) != c->identity_len ||
+		      memcmp(r->identity, c->identity, c->identity_len) != 0)) {
+		snprintf(why, cap, "EAP identity differs from the one of the full handshake");
+		return false;
+	}
+	return revocation_ok(c, r, store, now, serial, why, cap);
+}

@@ -1,0 +1,573 @@
+/*
+ * Unit tests for stateless session resumption (src/tls/tls_ticket.c, tls_resume.c): full then
+ * resumed handshakes with TLS 1.2 (RFC 5077) and TLS 1.3 (RFC 8446 4.6.1), two servers
+ * sharing a ticket key file, a foreign key file, the ticket lifetime, resumption off, a
+ * certificate revoked between the full and the resumed handshake, key rotation with a fake
+ * clock, identity binding, key file errors and hostile ticket application data.
+ */
+#include "test_tls_harness.h"
+#include "tls/tls_int.h"
+#include "util/err.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <openssl/err.h>
+
+static TALLOC_CTX *ctx;	/* servers and connections: must be empty at teardown */
+static TALLOC_CTX *scratch; /* file names and settings strings */
+static int const versions[] = {TLS1_2_VERSION, TLS1_3_VERSION};
+static time_t fake_now;
+
+static time_t fake_clock(void)
+{
+	return fake_now;
+}
+
+static void setup(void)
+{
+	ctx = talloc_new(NULL);
+	scratch = talloc_new(NULL);
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_ptr_nonnull(scratch);
+	fake_now = time(NULL);
+}
+
+static void teardown(void)
+{
+	ck_assert_uint_eq(talloc_total_blocks(ctx), 1);
+	talloc_free(ctx);
+	talloc_free(scratch);
+}
+
+/* A file in the PKI directory holding text (mode 0600). */
+static char *write_file(char const *name, char const *text)
+{
+	char *path = talloc_asprintf(scratch, "%s/%s", pki_dir(), name);
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, 0600);
+	return path;
+}
+
+static char const key1[] = "# latchd ticket key\n"
+			   "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n";
+static char const key2[] = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+
+/* RSA lab settings with resumption from key file text (NULL: random key). */
+static struct tls_server *server(struct tls_settings *s, char const *key, char const *name)
+{
+	struct tls_server *srv;
+
+	if (key)
+		s->ticket_key_file = write_file(name, key);
+	srv = tls_server_new(ctx, s);
+	ck_assert_msg(srv != NULL, "tls_server_new: %s", err_msg());
+	tls_server_set_clock(srv, fake_clock);
+	return srv;
+}
+
+/* One handshake of the "good" client (with session sess if not NULL) against srv; the
+ * client's session afterwards (after reading a TLS 1.3 NewSessionTicket) in *sess_out. */
+static enum hs_result run(struct tls_server *srv, int v, char const *identity,
+			  SSL_SESSION *sess, struct tls_conn **out, SSL_SESSION **sess_out)
+{
+	SSL_CTX *cctx = client_ctx_new(scratch, "rsa", "good", v);
+	SSL *cli = client_new(cctx);
+	enum hs_result r;
+	uint8_t b[16];
+
+	SSL_CTX_free(cctx);
+	if (sess)
+		ck_assert_int_eq(SSL_set_session(cli, sess), 1);
+	*out = tls_conn_new(ctx, srv);
+	ck_assert_ptr_nonnull(*out);
+	if (identity)
+		ck_assert_int_eq(tls_conn_set_identity(*out, identity, strlen(identity)), 0);
+	r = handshake(cli, *out, NULL);
+	if (r == HS_DONE) {
+		pump_to_client(*out, cli);
+		ck_assert_int_le(SSL_read(cli, b, sizeof(b)), 0); /* takes the ticket */
+		ERR_clear_error();
+		ck_assert_int_eq(SSL_session_reused(cli), tls_conn_resumed(*out) ? 1 : 0);
+	}
+	if (sess_out)
+		*sess_out = SSL_get1_session(cli);
+	/* without this, SSL_free marks the session not resumable ("bad session") */
+	SSL_set_shutdown(cli, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+	SSL_free(cli);
+	return r;
+}
+
+/* A full handshake on srv: returns the client's session holding the ticket. */
+static SSL_SESSION *full(struct tls_server *srv, int v, char const *identity)
+{
+	struct tls_conn *c;
+	SSL_SESSION *sess = NULL;
+
+	ck_assert_int_eq(run(srv, v, identity, NULL, &c, &sess), HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_ptr_nonnull(sess);
+	talloc_free(c);
+	return sess;
+}
+
+static void peer_is_alice(struct tls_conn const *c, char const *identity)
+{
+	struct tls_peer_info info;
+
+	ck_assert_int_eq(tls_conn_peer_info(c, &info), 0);
+	ck_assert_str_eq(info.cn, "alice@example.test");
+	ck_assert_str_eq(info.san_name, "alice@example.test");
+	ck_assert_ptr_nonnull(strstr(info.subject, "CN=alice@example.test"));
+	ck_assert_ptr_nonnull(strstr(info.issuer, "intermediate"));
+	ck_assert_ptr_nonnull(strstr(info.sans, "DNS:alice.example.test"));
+	ck_assert_uint_gt(strlen(info.serial), 0);
+	ck_assert_uint_eq(strlen(info.not_after), 20);
+	ck_assert_str_eq(info.identity, identity);
+	ck_assert_int_eq(tls_conn_verdict(c)->reason, CERT_OK);
+}
+
+START_TEST(test_resume_same_server)
+{
+	struct tls_settings s;
+	struct tls_server *srv;
+	struct tls_conn *c;
+	struct tls_peer_info before, after;
+	SSL_SESSION *sess;
+	uint8_t msk[64], emsk[64], sid[TLS_SESSION_ID_LEN];
+	size_t sid_len = sizeof(sid);
+
+	pki_settings(scratch, &s, "rsa");
+	srv = server(&s, key1, "k1");
+	ck_assert_str_eq(tls_server_warning(srv), "");
+	sess = full(srv, versions[_i], "alice@example.test");
+	ck_assert(SSL_SESSION_is_resumable(sess));
+	{
+		unsigned char const *tick;
+		size_t tlen;
+
+		SSL_SESSION_get0_ticket(sess, &tick, &tlen);
+		fprintf(stderr, "tls_resume: TLS 1.%d ticket of %zu octets\n",
+			versions[_i] == TLS1_2_VERSION ? 2 : 3, tlen);
+	}
+	ck_assert_int_eq(run(srv, versions[_i], "alice@example.test", sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	ck_assert_str_eq(tls_conn_resume_refused(c), "");
+	ck_assert_int_eq(tls_conn_version(c), versions[_i]);
+	peer_is_alice(c, "alice@example.test");
+	ck_assert_int_eq(tls_conn_export_eap_keys(c, 13, msk, emsk, sid, &sid_len), 0);
+	ck_assert_int_eq(tls_conn_peer_info(c, &after), 0);
+	talloc_free(c);
+	/* the restored info equals what a full handshake shows */
+	ck_assert_int_eq(run(srv, versions[_i], "alice@example.test", NULL, &c, NULL), HS_DONE);
+	ck_assert_int_eq(tls_conn_peer_info(c, &before), 0);
+	ck_assert_mem_eq(&before, &after, sizeof(before));
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(srv);
+}
+END_TEST
+
+START_TEST(test_two_servers)
+{
+	struct tls_settings s;
+	struct tls_server *a, *b, *other;
+	struct tls_conn *c;
+	SSL_SESSION *sess;
+
+	pki_settings(scratch, &s, "rsa");
+	a = server(&s, key1, "k1");
+	b = server(&s, key1, "k1b");
+	other = server(&s, key2, "k2");
+	sess = full(a, versions[_i], NULL);
+	ck_assert_int_eq(run(b, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	peer_is_alice(c, "");
+	talloc_free(c);
+	/* another key file: the ticket is not understood; a full handshake instead */
+	ck_assert_int_eq(run(other, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_ptr_nonnull(strstr(tls_conn_resume_refused(c), "ticket key unknown"));
+	peer_is_alice(c, "");
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(a);
+	talloc_free(b);
+	talloc_free(other);
+}
+END_TEST
+
+START_TEST(test_random_key)
+{
+	struct tls_settings s;
+	struct tls_server *a, *b;
+	struct tls_conn *c;
+	SSL_SESSION *sess;
+
+	pki_settings(scratch, &s, "rsa");
+	a = server(&s, NULL, NULL);
+	b = server(&s, NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(tls_server_warning(a), "ticket_key_file is not set"));
+	sess = full(a, versions[_i], NULL);
+	ck_assert_int_eq(run(a, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	talloc_free(c);
+	ck_assert_int_eq(run(b, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(a);
+	talloc_free(b);
+}
+END_TEST
+
+START_TEST(test_lifetime)
+{
+	struct tls_settings s;
+	struct tls_server *srv;
+	struct tls_conn *c;
+	SSL_SESSION *sess;
+
+	pki_settings(scratch, &s, "rsa");
+	s.ticket_lifetime = 600;
+	s.ticket_key_rotation = 3600;
+	fake_now = time(NULL) / 3600 * 3600 + 10;
+	srv = server(&s, key1, "k1");
+	sess = full(srv, versions[_i], NULL);
+	fake_now += 600; /* just within */
+	ck_assert_int_eq(run(srv, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	talloc_free(c);
+	fake_now += 1; /* one second too old, same key period */
+	ck_assert_int_eq(run(srv, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_ptr_nonnull(strstr(tls_conn_resume_refused(c), "ticket_lifetime is 600"));
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(srv);
+}
+END_TEST
+
+START_TEST(test_resumption_off)
+{
+	struct tls_settings s;
+	struct tls_server *srv;
+	struct tls_conn *c;
+	SSL_SESSION *sess;
+
+	pki_settings(scratch, &s, "rsa");
+	s.resumption = false;
+	s.ticket_key_file = write_file("k1", key1);
+	srv = tls_server_new(ctx, &s);
+	ck_assert_ptr_nonnull(srv);
+	ck_assert_int_eq(run(srv, versions[_i], NULL, NULL, &c, &sess), HS_DONE);
+	talloc_free(c);
+	ck_assert(!SSL_SESSION_has_ticket(sess));
+	ck_assert_int_eq(run(srv, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(srv);
+}
+END_TEST
+
+/* Revoked between the full and the resumed handshake: the new CRL refuses the ticket, and
+ * the full handshake that follows fails on the revoked certificate. */
+START_TEST(test_revoked_since)
+{
+	struct tls_settings s;
+	struct tls_server *before, *after;
+	struct tls_conn *c;
+	SSL_SESSION *sess;
+
+	pki_settings(scratch, &s, "rsa");
+	s.check_crl = CERT_CRL_LEAF;
+	s.crl_file = pki_path(scratch, "rsa", "crl.pem");
+	before = server(&s, key1, "k1");
+	s.crl_file = pki_path(scratch, "rsa", "crl-good-revoked.pem");
+	after = server(&s, key1, "k1b");
+	sess = full(before, versions[_i], NULL);
+	ck_assert_int_eq(run(before, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c)); /* the old CRL still lets it resume */
+	talloc_free(c);
+	ck_assert_int_eq(run(after, versions[_i], NULL, sess, &c, NULL), HS_SERVER_FAILED);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_ptr_nonnull(strstr(tls_conn_resume_refused(c), "revoked by the current CRL"));
+	ck_assert_int_eq(tls_conn_verdict(c)->reason, CERT_REVOKED);
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(before);
+	talloc_free(after);
+}
+END_TEST
+
+/* check_crl = chain: the intermediate is stored too; a CRL that goes missing refuses. */
+START_TEST(test_crl_gone)
+{
+	struct tls_settings s;
+	struct tls_server *srv, *nocrl;
+	struct tls_conn *c;
+	SSL_SESSION *sess;
+
+	pki_settings(scratch, &s, "rsa");
+	s.check_crl = CERT_CRL_CHAIN;
+	s.crl_file = pki_path(scratch, "rsa", "crl-bundle.pem");
+	srv = server(&s, key1, "k1");
+	s.check_crl = CERT_CRL_LEAF;
+	s.crl_file = pki_path(scratch, "rsa", "expired-crl.pem");
+	nocrl = server(&s, key1, "k1b");
+	sess = full(srv, versions[_i], NULL);
+	ck_assert_int_eq(run(srv, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	talloc_free(c);
+	/* a server whose only CRL for the issuer has expired: refuse, then fail closed */
+	ck_assert_int_eq(run(nocrl, versions[_i], NULL, sess, &c, NULL), HS_SERVER_FAILED);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_ptr_nonnull(strstr(tls_conn_resume_refused(c), "has expired"));
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(srv);
+	talloc_free(nocrl);
+}
+END_TEST
+
+START_TEST(test_rotation)
+{
+	struct tls_settings s;
+	struct tls_server *srv;
+	struct tls_conn *c;
+	SSL_SESSION *sess;
+	time_t base = time(NULL) / 60 * 60;
+
+	pki_settings(scratch, &s, "rsa");
+	s.ticket_lifetime = 60;
+	s.ticket_key_rotation = 60;
+	srv = server(&s, key1, "k1");
+	fake_now = base + 50; /* period P */
+	sess = full(srv, versions[_i], NULL);
+	fake_now = base + 65; /* period P + 1: the previous period's key still works */
+	ck_assert_int_eq(run(srv, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	talloc_free(c);
+	fake_now = base - 10; /* period P - 1: a peer server whose clock is behind */
+	ck_assert_int_eq(run(srv, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	fake_now = base + 5; /* period P, ticket at its very start */
+	sess = full(srv, versions[_i], NULL);
+	fake_now = base + 125; /* period P + 2: that key is gone */
+	ck_assert_int_eq(run(srv, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_ptr_nonnull(strstr(tls_conn_resume_refused(c), "ticket key unknown"));
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(srv);
+}
+END_TEST
+
+START_TEST(test_identity_binding)
+{
+	struct tls_settings s;
+	struct tls_server *srv;
+	struct tls_conn *c;
+	SSL_SESSION *sess;
+
+	pki_settings(scratch, &s, "rsa");
+	s.identity_binding = CERT_BIND_SAN_OR_CN;
+	srv = server(&s, key1, "k1");
+	sess = full(srv, versions[_i], "alice@example.test");
+	ck_assert_int_eq(run(srv, versions[_i], "alice@example.test", sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	talloc_free(c);
+	/* another identity (also valid for the certificate): a full handshake decides */
+	ck_assert_int_eq(run(srv, versions[_i], "alice.example.test", sess, &c, NULL), HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_ptr_nonnull(strstr(tls_conn_resume_refused(c), "EAP identity differs"));
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(srv);
+}
+END_TEST
+
+/* RFC 9190 2.1.2/2.5: the NewSessionTicket comes out at DONE, so the commitment message the
+ * method writes next follows it; both fit one 1400-octet EAP fragment with the RSA lab
+ * certificate in the ticket. */
+START_TEST(test_commitment_after_ticket)
+{
+	struct tls_settings s;
+	struct tls_server *srv;
+	struct tls_conn *c;
+	SSL_CTX *cctx = client_ctx_new(scratch, "rsa", "good", TLS1_3_VERSION);
+	SSL *cli = client_new(cctx);
+	uint8_t const zero = 0;
+	uint8_t b[8];
+	size_t nst, flight;
+
+	SSL_CTX_free(cctx);
+	pki_settings(scratch, &s, "rsa");
+	srv = server(&s, key1, "k1");
+	c = tls_conn_new(ctx, srv);
+	ck_assert_int_eq(handshake(cli, c, NULL), HS_DONE);
+	nst = (size_t)BIO_ctrl_pending(SSL_get_rbio(cli)); /* sent at DONE, not read yet */
+	ck_assert_int_eq(tls_conn_write_app(c, &zero, 1), 0);
+	pump_to_client(c, cli);
+	flight = (size_t)BIO_ctrl_pending(SSL_get_rbio(cli));
+	fprintf(stderr, "tls_resume: TLS 1.3 final flight %zu octets (ticket %zu)\n", flight, nst);
+	ck_assert_uint_gt(nst, 0);
+	ck_assert_uint_lt(flight, 1400 - 10); /* EAP-TLS header with the length field */
+	ck_assert(!SSL_SESSION_has_ticket(SSL_get0_session(cli)));
+	ck_assert_int_eq(SSL_read(cli, b, sizeof(b)), 1); /* the ticket is read on the way */
+	ck_assert_uint_eq(b[0], 0);
+	ck_assert(SSL_SESSION_has_ticket(SSL_get0_session(cli)));
+	SSL_free(cli);
+	talloc_free(c);
+	talloc_free(srv);
+}
+END_TEST
+
+static void bad_server(struct tls_settings *s, char const *key, char const *want)
+{
+	if (key)
+		s->ticket_key_file = write_file("kbad", key);
+	err_clear();
+	ck_assert_ptr_null(tls_server_new(ctx, s));
+	ck_assert_msg(strstr(err_msg(), want) != NULL, "'%s' lacks '%s'", err_msg(), want);
+}
+
+START_TEST(test_settings_errors)
+{
+	struct tls_settings s;
+	struct tls_server *srv;
+
+	pki_settings(scratch, &s, "rsa");
+	bad_server(&s, "0011", "64 to 128 hex digits");
+	bad_server(&s, "zz112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n",
+		   "64 to 128 hex digits");
+	bad_server(&s, "# nothing\n\n", "holds no secret");
+	s.ticket_key_file = pki_path(scratch, "rsa", "missing.key");
+	bad_server(&s, NULL, "cannot open ticket_key_file");
+	s.ticket_key_file = NULL;
+	s.ticket_lifetime = 90000;
+	bad_server(&s, NULL, "above ticket_key_rotation");
+	s.ticket_lifetime = 0;
+	bad_server(&s, NULL, "ticket_lifetime 0 is out of range");
+	s.ticket_lifetime = 60;
+	s.ticket_key_rotation = 59;
+	bad_server(&s, NULL, "ticket_key_rotation 59 is out of range");
+	/* a key file others can read works, with a warning */
+	s.ticket_key_rotation = 86400;
+	s.ticket_key_file = write_file("kopen", key2);
+	chmod(s.ticket_key_file, 0644);
+	srv = tls_server_new(ctx, &s);
+	ck_assert_ptr_nonnull(srv);
+	ck_assert_ptr_nonnull(strstr(tls_server_warning(srv), "chmod 600"));
+	talloc_free(srv);
+}
+END_TEST
+
+/* The ticket's application data: round trip, then every truncation and bit flip of it. */
+START_TEST(test_appdata_hostile)
+{
+	struct tls_settings s;
+	struct tls_server *srv;
+	struct tls_conn *c;
+	struct tls_resume *r = talloc_zero(ctx, struct tls_resume);
+	uint8_t buf[8192], copy[8192];
+	ssize_t n;
+	SSL_SESSION *sess = NULL;
+
+	pki_settings(scratch, &s, "rsa");
+	s.check_crl = CERT_CRL_CHAIN;
+	s.crl_file = pki_path(scratch, "rsa", "crl-bundle.pem");
+	srv = server(&s, key1, "k1");
+	ck_assert_int_eq(run(srv, versions[_i], "alice@example.test", NULL, &c, &sess), HS_DONE);
+	n = tls_resume_encode(c, buf, sizeof(buf));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(tls_resume_encode(c, buf, 10), -1);
+	ck_assert_int_eq(tls_resume_decode(r, buf, (size_t)n), 0);
+	ck_assert_uint_eq(r->n_certs, 2); /* leaf + intermediate with check_crl = chain */
+	ck_assert_str_eq(r->identity, "alice@example.test");
+	for (ssize_t len = 0; len < n; len++)
+		ck_assert_int_eq(tls_resume_decode(r, buf, (size_t)len), -1);
+	for (ssize_t i = 0; i < n; i++) {
+		memcpy(copy, buf, (size_t)n);
+		copy[i] ^= 0x80;
+		(void)tls_resume_decode(r, copy, (size_t)n); /* must not crash or overrun */
+	}
+	buf[1] = CERT_REVOKED; /* a stored verdict that was not ok */
+	ck_assert_int_eq(tls_resume_decode(r, buf, (size_t)n), -1);
+	ck_assert_int_eq(tls_resume_decode(r, NULL, 0), -1);
+	talloc_free(c);
+	talloc_free(r);
+	SSL_SESSION_free(sess);
+	talloc_free(srv);
+}
+END_TEST
+
+static Suite *tls_resume_suite(void)
+{
+	Suite *s = suite_create("tls_resume");
+	TCase *tc = tcase_create("resume");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_resume_same_server, 0, 2);
+	tcase_add_loop_test(tc, test_two_servers, 0, 2);
+	tcase_add_loop_test(tc, test_random_key, 0, 2);
+	tcase_add_loop_test(tc, test_lifetime, 0, 2);
+	tcase_add_loop_test(tc, test_resumption_off, 0, 2);
+	tcase_add_loop_test(tc, test_revoked_since, 0, 2);
+	tcase_add_loop_test(tc, test_crl_gone, 0, 2);
+	tcase_add_loop_test(tc, test_rotation, 0, 2);
+	tcase_add_loop_test(tc, test_identity_binding, 0, 2);
+	tcase_add_test(tc, test_commitment_after_ticket);
+	tcase_add_test(tc, test_settings_errors);
+	tcase_add_loop_test(tc, test_appdata_hostile, 0, 2);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* Extra CRLs of the RSA intermediate: one that also revokes "good", one expired in 2020. */
+static void extra_files(void)
+{
+	char cmd[2048];
+	char const *d = pki_dir();
+
+	snprintf(cmd, sizeof(cmd),
+		 "export OPENSSL_CONF=/dev/null; C='%s/rsa/db/openssl.cnf'; "
+		 "openssl ca -batch -config \"$C\" -name int_ca -gencrl "
+		 "-crl_lastupdate 20200101000000Z -crl_nextupdate 20200201000000Z "
+		 "-out '%s/rsa/expired-crl.pem' 2>/dev/null && "
+		 "openssl ca -batch -config \"$C\" -name int_ca -revoke '%s/rsa/good.pem' "
+		 "2>/dev/null && "
+		 "openssl ca -batch -config \"$C\" -name int_ca -gencrl "
+		 "-out '%s/rsa/crl-good-revoked.pem' 2>/dev/null",
+		 d, d, d, d);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "cannot make the extra CRLs\n");
+		pki_remove();
+		exit(99);
+	}
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	pki_make("rsa");
+	extra_files();
+	sr = srunner_create(tls_resume_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	pki_remove();
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
