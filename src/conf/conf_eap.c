@@ -45,6 +45,7 @@ static struct {
 	{ "cipher_list", offsetof(struct tls_settings, cipher_list), TLS_KEY_TEXT },
 	{ "ciphersuites", offsetof(struct tls_settings, ciphersuites), TLS_KEY_TEXT },
 	{ "groups", offsetof(struct tls_settings, groups), TLS_KEY_TEXT },
+	{ "ticket_key_file", offsetof(struct tls_settings, ticket_key_file), TLS_KEY_FILE },
 };
 
 #define N_TLS_STRINGS (sizeof(tls_strings) / sizeof(tls_strings[0]))
@@ -68,6 +69,9 @@ void conf_eap_defaults(struct conf_eap *eap)
 	eap->tls.require_client_eku = true;
 	eap->tls.check_crl = CERT_CRL_NONE;
 	eap->tls.identity_binding = CERT_BIND_NONE;
+	eap->tls.resumption = true;
+	eap->tls.ticket_lifetime = 3600;
+	eap->tls.ticket_key_rotation = 86400;
 }
 
 /* ---- eap { } keys ------------------------------------------------------------------ */
@@ -103,10 +107,15 @@ static int eap_method_parse(struct conf_eap *eap, struct cf_item const *cs)
 	struct cf_item const *cp = cf_pair_find(cs, "default_method");
 
 	if (!cp || strcmp(cp->value, "tls") == 0) return 0;	/* default_method stays "tls" */
-	if (strcmp(cp->value, "ttls") == 0 || strcmp(cp->value, "peap") == 0)
-		return cf_error(cp, "default_method = %s is not supported yet; use tls",
-				cp->value);
-	return cf_error(cp, "default_method = %s is not known; use tls", cp->value);
+	if (strcmp(cp->value, "ttls") == 0) {
+		eap->default_method = "ttls";
+		return 0;
+	}
+	if (strcmp(cp->value, "peap") == 0) {
+		eap->default_method = "peap";
+		return 0;
+	}
+	return cf_error(cp, "default_method = %s is not known; use tls, ttls or peap", cp->value);
 }
 
 static int eap_user_name_parse(struct conf_eap *eap, struct cf_item const *cs)
@@ -184,6 +193,27 @@ static int tls_choices_parse(struct tls_settings *s, struct cf_item const *cs)
 	return 0;
 }
 
+/* Session resumption (stateless tickets, see src/tls/tls.h for the key file). */
+static int tls_resumption_parse(struct tls_settings *s, struct cf_item const *cs)
+{
+	struct cf_item const *cp, *life;
+
+	if ((cp = cf_pair_find(cs, "resumption")) && cf_pair_bool(cp, &s->resumption) < 0)
+		return -1;
+	if ((life = cf_pair_find(cs, "ticket_lifetime")) &&
+	    cf_pair_uint(life, 1, 604800, &s->ticket_lifetime) < 0)	/* RFC 8446 4.6.1 */
+		return -1;
+	if ((cp = cf_pair_find(cs, "ticket_key_rotation")) &&
+	    cf_pair_uint(cp, 60, 31536000, &s->ticket_key_rotation) < 0)
+		return -1;
+	if (s->resumption && s->ticket_lifetime > s->ticket_key_rotation)
+		return cf_error(life ? life : cp, "ticket_lifetime = %u is above "
+				"ticket_key_rotation = %u: tickets would outlive their keys; lower "
+				"the lifetime or raise the rotation", s->ticket_lifetime,
+				s->ticket_key_rotation);
+	return 0;
+}
+
 static int tls_parse(struct conf *conf, struct cf_item const *cs)
 {
 	static char const *const keys[] = {
@@ -191,7 +221,8 @@ static int tls_parse(struct conf *conf, struct cf_item const *cs)
 		"private_key_file_ecdsa", "ca_file", "ca_path", "crl_file", "crl_path",
 		"check_crl", "allow_expired_crl", "require_client_eku", "check_cert_issuer",
 		"identity_binding", "tls_min_version", "tls_max_version", "cipher_list",
-		"ciphersuites", "groups", "verify_depth", NULL
+		"ciphersuites", "groups", "verify_depth", "resumption", "ticket_lifetime",
+		"ticket_key_file", "ticket_key_rotation", NULL
 	};
 	struct tls_settings *s = &conf->eap.tls;
 	struct cf_item const *cp;
@@ -201,6 +232,7 @@ static int tls_parse(struct conf *conf, struct cf_item const *cs)
 	if (cf_section_check(cs, keys, NULL) < 0) return -1;
 	if (tls_strings_parse(conf, cs) < 0) return -1;
 	if (tls_choices_parse(s, cs) < 0) return -1;
+	if (tls_resumption_parse(s, cs) < 0) return -1;
 	if ((cp = cf_pair_find(cs, "tls_min_version")) &&
 	    tls_version_parse(conf, cp, &s->tls_min_version) < 0)
 		return -1;

@@ -100,6 +100,10 @@ static void tls_optional_defaults_are(struct tls_settings const *s)
 	ck_assert_ptr_null(s->ciphersuites);
 	ck_assert_ptr_null(s->groups);
 	ck_assert_int_eq(s->verify_depth, 0);
+	ck_assert(s->resumption);
+	ck_assert_uint_eq(s->ticket_lifetime, 3600);
+	ck_assert_ptr_null(s->ticket_key_file);
+	ck_assert_uint_eq(s->ticket_key_rotation, 86400);
 }
 
 START_TEST(test_full)
@@ -135,6 +139,10 @@ START_TEST(test_full)
 	ck_assert_str_eq(s->ciphersuites, "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256");
 	ck_assert_str_eq(s->groups, "X25519:P-256");
 	ck_assert_int_eq(s->verify_depth, 3);
+	ck_assert(s->resumption);
+	ck_assert_uint_eq(s->ticket_lifetime, 7200);
+	path_is(conf, s->ticket_key_file, "../eap-certs/ticket.key");
+	ck_assert_uint_eq(s->ticket_key_rotation, 43200);
 	/* the strings belong to the tree: freeing it frees them */
 	ck_assert_ptr_eq(talloc_parent(s->certificate_file), conf);
 	ck_assert_ptr_eq(talloc_parent(s->groups), conf);
@@ -253,9 +261,9 @@ START_TEST(test_min_above_max)
 }
 END_TEST
 
-START_TEST(test_method_not_supported)
+START_TEST(test_method_not_known)
 {
-	expect_error("eap-bad-method", "latchd.conf:8", "default_method = ttls is not supported");
+	expect_error("eap-bad-method", "latchd.conf:8", "default_method = leap is not known");
 	expect_error("eap-unknown-method", "latchd.conf:8", "default_method = md5 is not known");
 }
 END_TEST
@@ -277,6 +285,27 @@ START_TEST(test_other_errors)
 }
 END_TEST
 
+/* resumption = no: the ticket settings are kept but not cross-checked. */
+START_TEST(test_resumption_off)
+{
+	struct conf *conf = load("eap-ticket-off");
+
+	ck_assert(!conf->eap.tls.resumption);
+	ck_assert_uint_eq(conf->eap.tls.ticket_lifetime, 7200);
+	talloc_free(conf);
+}
+END_TEST
+
+START_TEST(test_ticket_errors)
+{
+	expect_error("eap-ticket-lifetime", "latchd.conf:13",
+		     "ticket_lifetime = 7200 is above ticket_key_rotation = 3600");
+	expect_error("eap-ticket-bool", "latchd.conf:12", "resumption");
+	expect_error("eap-ticket-key-missing", "latchd.conf:12",
+		     "ticket_key_file = ../eap-certs/missing-ticket.key: cannot open");
+}
+END_TEST
+
 static Suite *conf_eap_suite(void)
 {
 	Suite *s = suite_create("conf_eap");
@@ -289,6 +318,7 @@ static Suite *conf_eap_suite(void)
 	tcase_add_test(ok, test_no_eap_section);
 	tcase_add_test(ok, test_relative_confdir);
 	tcase_add_test(ok, test_default_raddb);
+	tcase_add_test(ok, test_resumption_off);
 	suite_add_tcase(s, ok);
 
 	tcase_add_checked_fixture(bad, setup, teardown);
@@ -297,7 +327,8 @@ static Suite *conf_eap_suite(void)
 	tcase_add_test(bad, test_missing_certificate_file);
 	tcase_add_test(bad, test_missing_file_on_disk);
 	tcase_add_test(bad, test_min_above_max);
-	tcase_add_test(bad, test_method_not_supported);
+	tcase_add_test(bad, test_method_not_known);
+	tcase_add_test(bad, test_ticket_errors);
 	tcase_add_test(bad, test_crl_without_source);
 	tcase_add_test(bad, test_other_errors);
 	suite_add_tcase(s, bad);
