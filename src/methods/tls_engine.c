@@ -91,7 +91,10 @@ static enum tls_engine_event engine_message(struct tls_engine *e, struct eap_met
 			*rc = -1;
 			return TLS_ENGINE_FAILED;
 		}
-		(void)tls_conn_set_identity(e->tls, e->identity, strlen(e->identity));
+		if (e->tunnel)
+			tls_conn_no_client_cert(e->tls);
+		else
+			(void)tls_conn_set_identity(e->tls, e->identity, strlen(e->identity));
 	}
 	if (!msg || tls_conn_input(e->tls, msg, len) < 0) {
 		*rc = tls_engine_fail(e, res, "TLS message too large for the input buffer");
@@ -192,8 +195,9 @@ void tls_engine_describe(struct tls_engine const *e, char *buf, size_t cap)
 		snprintf(buf, cap, "tls=%s cert=(none)", ver);
 		return;
 	}
-	snprintf(buf, cap, "tls=%s subject=\"%s\" issuer=\"%s\" serial=%s not_after=%s", ver,
-		 info.subject, info.issuer, info.serial, info.not_after);
+	snprintf(buf, cap, "tls=%s%s subject=\"%s\" issuer=\"%s\" serial=%s not_after=%s", ver,
+		 tls_conn_resumed(e->tls) ? " resumed" : "", info.subject, info.issuer, info.serial,
+		 info.not_after);
 }
 
 void tls_engine_peer_name(struct tls_engine const *e, enum eap_peer_name which, char *buf,

@@ -39,6 +39,7 @@ struct tls_engine {
 	struct tls_conn *tls;		/* NULL until the peer's first TLS message */
 	char *identity;
 	uint8_t version;		/* the Flags' version bits (TTLS/PEAP v0: 0) */
+	bool tunnel;			/* TTLS/PEAP: no client certificate is asked for */
 	struct eap_tls_rx *rx;
 	struct eap_tls_tx *tx;
 	size_t max_eap_size;
@@ -53,6 +54,11 @@ struct tls_engine {
 int tls_engine_init(struct tls_engine *e, TALLOC_CTX *ctx, struct tls_method_conf const *conf,
 		    struct eap_method_peer const *peer, uint8_t version,
 		    struct eap_method_result *res);
+/* TTLS/PEAP: call after init; the server then asks for no client certificate. */
+static inline void tls_engine_set_tunnel(struct tls_engine *e)
+{
+	e->tunnel = true;
+}
 
 /* Handle the Type-Data of one Response. */
 enum tls_engine_event tls_engine_process(struct tls_engine *e, uint8_t const *data, size_t len,

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "methods/peap.h"
 #include "util/err.h"
 
 struct options {
@@ -95,7 +96,7 @@ void runtime_unref(struct runtime *rt)
 static size_t eap_methods_fill(struct eap_method_entry *out, char const *first,
 			       struct tls_method_conf const *conf)
 {
-	static struct eap_method const *const all[] = {&eap_tls_method};
+	static struct eap_method const *const all[] = {&eap_tls_method, &ttls_method, &peap_method};
 	size_t n = 0, i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -116,6 +117,8 @@ static int runtime_load_eap(struct runtime *rt)
 		err_prefix("%s: eap { tls { } }", rt->conf->main_file);
 		return -1;
 	}
+	if (tls_server_warning(rt->tls)[0])
+		log_warn("%s: eap { tls { } }: %s", rt->conf->main_file, tls_server_warning(rt->tls));
 	rt->inner.lookup = eap_inner_lookup;
 	rt->inner.ctx = rt->conf;
 	rt->tls_conf.tls = rt->tls;
@@ -244,8 +247,16 @@ static int server_start(struct server *srv, TALLOC_CTX *ctx)
 	struct runtime const *rt = atomic_load(&srv->runtime);
 	size_t i;
 
-	srv->listens = rt->conf->listens;
+	/* The sockets outlive any configuration tree (a reload keeps them): keep a copy. */
 	srv->n_listens = rt->conf->n_listens;
+	srv->listens = talloc_memdup(ctx, rt->conf->listens,
+				     rt->conf->n_listens * sizeof(rt->conf->listens[0]));
+	if (srv->n_listens && !srv->listens) return -1;
+	for (i = 0; i < srv->n_listens; i++) {
+		struct conf_listen *l = (struct conf_listen *)&srv->listens[i];
+
+		l->file = talloc_strdup(srv->listens, l->file ? l->file : "?");
+	}
 	if (srv->n_listens == 0 || srv->n_listens > SERVER_MAX_LISTENS) {
 		err_set("%s: %zu listen sections; give between 1 and %d", rt->conf->main_file,
 			srv->n_listens, SERVER_MAX_LISTENS);

@@ -17,6 +17,7 @@
 #include "radius/radius.h"
 #include "eap/eap_session.h"
 #include "methods/eap_tls.h"
+#include "methods/ttls.h"
 #include "server/dupcache.h"
 #include "server/session_table.h"
 #include "server/stats.h"
