@@ -22,7 +22,6 @@ make_pki() {
 write_eap_config() {
 	local alg=$1 extra=${2:-} eap_extra=${3:-}
 	write_config "eap {
-	default_method = tls
 	$eap_extra
 	tls {
 		certificate_file = $PKI/$alg/server-chain.pem

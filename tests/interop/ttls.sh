@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# EAP-TTLS (RFC 5281, RFC 9427) against the real daemon with eapol_test: inner PAP, CHAP,
+# MS-CHAP and MS-CHAPv2, good and bad passwords, TLS 1.2 and 1.3, an anonymous outer
+# identity, an NT-Password user, and the MSK compared in full with the MS-MPPE keys.
+. "$(dirname "$0")/lib.sh"
+make_pki
+pick_ports
+write_eap_config rsa "" "default_method = ttls"
+nthash=$(printf 'ntpass' | iconv -f utf-8 -t utf-16le | openssl dgst -md4 -provider legacy \
+	-provider default -r | cut -d' ' -f1)
+cat >>"$WORK/raddb/users" <<USERS
+
+carol	Cleartext-Password := "carolpass"
+	Tunnel-Type = VLAN,
+	Tunnel-Medium-Type = IEEE-802,
+	Tunnel-Private-Group-Id = "30"
+
+dave	NT-Password := $nthash
+USERS
+start_latchd
+
+hexof() { grep -m1 "$2" "$1" | sed 's/.*hexdump(len=[0-9]*)://' | tr -d ' '; }
+keys_match() {
+	local log=$1 msk recv send
+	msk=$(hexof "$log" 'Derived key - hexdump(len=64)')
+	recv=$(hexof "$log" 'MS-MPPE-Recv-Key')
+	send=$(hexof "$log" 'MS-MPPE-Send-Key')
+	[ ${#msk} -eq 128 ] && [ "$msk" = "$recv$send" ]
+}
+accepted() { grep -q '^SUCCESS$' "$WORK/$1.log" && grep -q 'code=2 (Access-Accept)' "$WORK/$1.log"; }
+rejected() {
+	! grep -q '^SUCCESS$' "$WORK/$1.log" && grep -q 'code=3 (Access-Reject)' "$WORK/$1.log" &&
+		! grep -q 'MS-MPPE' "$WORK/$1.log"
+}
+
+# ttls_conf NAME USER PASSWORD PHASE2 [extra]
+ttls_conf() {
+	cat >"$WORK/$1.conf" <<CONF
+network={
+	key_mgmt=IEEE8021X
+	eapol_flags=0
+	eap=TTLS
+	identity="$2"
+	anonymous_identity="anonymous@example.test"
+	password="$3"
+	ca_cert="$PKI/rsa/ca.pem"
+	phase2="$4"
+	${5:-}
+}
+CONF
+	echo "$WORK/$1.conf"
+}
+
+for inner in PAP CHAP MSCHAP MSCHAPV2; do
+	n=$(echo "$inner" | tr 'A-Z' 'a-z')
+	run_eapol "$n" "$(ttls_conf "$n" carol carolpass "auth=$inner")"
+	check "TTLS-$inner: good password accepted" accepted "$n"
+	check "TTLS-$inner: MSK matches the MS-MPPE keys" keys_match "$WORK/$n.log"
+	run_eapol "$n-bad" "$(ttls_conf "$n-bad" carol wrongpass "auth=$inner")"
+	check "TTLS-$inner: wrong password rejected" rejected "$n-bad"
+	for v in 13; do
+		run_eapol "$n-13" "$(ttls_conf "$n-13" carol carolpass "auth=$inner" 'phase1="tls_disable_tlsv1_3=0"')"
+		check "TTLS-$inner over TLS 1.3: accepted" accepted "$n-13"
+		check "TTLS-$inner over TLS 1.3: TLS 1.3 used" grep -q 'Using TLS version TLSv1.3' "$WORK/$n-13.log"
+		check "TTLS-$inner over TLS 1.3: MSK matches" keys_match "$WORK/$n-13.log"
+		run_eapol "$n-13-bad" "$(ttls_conf "$n-13-bad" carol wrongpass "auth=$inner" 'phase1="tls_disable_tlsv1_3=0"')"
+		check "TTLS-$inner over TLS 1.3: wrong password rejected" rejected "$n-13-bad"
+	done
+done
+echo "round trips (TTLS-PAP, RSA chain, TLS 1.2): $(round_trips "$WORK/pap.log")"
+check "TTLS-PAP in at most 5 round trips" test "$(round_trips "$WORK/pap.log")" -le 5
+check "wrong password: reason logged" grep -q 'inner PAP: wrong password for carol' "$WORK/latchd.log"
+check "anonymous outer identity; the Accept's User-Name is the inner one" \
+	grep -q 'User-Name = "carol"' "$WORK/latchd.log"
+check "users-file VLAN of the inner user" grep -q 'Tunnel-Private-Group-Id.* = "30"' "$WORK/latchd.log"
+check "outer identity was anonymous" grep -q 'Access-Accept for EAP identity "anonymous@example.test".*inner="carol"' "$WORK/latchd.log"
+
+run_eapol nt "$(ttls_conf nt dave ntpass auth=MSCHAPV2)"
+check "NT-Password user: TTLS-MSCHAPv2 accepted" accepted nt
+run_eapol ntpap "$(ttls_conf ntpap dave ntpass auth=PAP)"
+check "NT-Password user: TTLS-PAP accepted (hash of the given password)" accepted ntpap
+run_eapol unknown "$(ttls_conf unknown nobody x auth=PAP)"
+check "unknown inner user rejected" rejected unknown
+check "unknown inner user: reason logged" grep -q 'unknown user nobody' "$WORK/latchd.log"
+check "latchd survived" kill -0 "$LATCHD_PID"
+finish
