@@ -3,7 +3,8 @@
  * sends Diameter AVPs through the tunnel (RFC 5281 10, methods/ttls_avp.h): User-Name and
  * one of User-Password (PAP, 11.2.5), CHAP-Challenge + CHAP-Password (11.2.2),
  * MS-CHAP-Challenge + MS-CHAP-Response (11.2.3) or MS-CHAP-Challenge + MS-CHAP2-Response
- * (11.2.4). Challenges must equal the ones both sides derive from the TLS keys ("ttls
+ * (11.2.4), or EAP-Message AVPs with an inner EAP conversation (11.2.1; EAP-MSCHAPv2).
+ * Challenges must equal the ones both sides derive from the TLS keys ("ttls
  * challenge"), so a recorded exchange cannot be replayed in another tunnel.
  */
 #include "methods/ttls.h"
@@ -14,6 +15,8 @@
 #include <string.h>
 
 #include "eap/eap.h"
+#include "eap/eap_session.h"
+#include "methods/eap_mschapv2.h"
 #include "methods/mschap.h"
 #include "methods/ttls_avp.h"
 #include "util/err.h"
@@ -33,6 +36,11 @@ enum ttls_phase {
 struct ttls_state {
 	struct tls_engine engine;
 	enum ttls_phase phase;
+	/* Inner EAP (RFC 5281 11.2.1): a conversation of its own, EAP-MSCHAPv2 offered. */
+	struct eap_session *inner_eap;
+	struct eap_mschapv2_conf mschapv2_conf;
+	struct eap_method_entry inner_methods[1];
+	struct eap_server_conf inner_eap_conf;
 	char inner[254];		/* the inner User-Name, for User-Name in the Accept */
 	uint8_t challenge[TTLS_CHALLENGE_LEN];
 	char reason[512];
@@ -184,6 +192,50 @@ static int ttls_mschapv2(struct ttls_state *st, struct ttls_avp_list const *l,
 	return rc;
 }
 
+#define TTLS_INNER_EAP_ROUNDS 20
+
+/* One EAP packet from the peer in EAP-Message AVPs: run the inner conversation. */
+static int ttls_inner_eap(struct ttls_state *st, struct ttls_avp_list const *l,
+			  struct eap_method_result *res)
+{
+	enum ttls_avp_reason why;
+	size_t len, out_len = 0;
+	uint8_t const *out = NULL;
+	uint8_t *eap = ttls_avp_eap_message_join(st, l, &len, &why);
+	uint8_t buf[4096];
+	ssize_t n;
+	enum eap_session_result r;
+
+	if (!eap) return ttls_fail(st, res, "inner EAP: %s", ttls_avp_reason_name(why));
+	if (!st->inner_eap) {
+		st->mschapv2_conf.inner = st->engine.conf->inner;
+		st->inner_methods[0] = (struct eap_method_entry){&eap_mschapv2_method,
+								 &st->mschapv2_conf};
+		st->inner_eap_conf = (struct eap_server_conf){st->inner_methods, 1,
+							      TTLS_INNER_EAP_ROUNDS};
+		st->inner_eap = eap_session_new(st, &st->inner_eap_conf, sizeof(buf) - 64);
+		if (!st->inner_eap) return -1;
+	}
+	r = eap_session_process(st->inner_eap, eap, len, &out, &out_len);
+	talloc_free(eap);
+	snprintf(st->inner, sizeof(st->inner), "%s", eap_session_identity(st->inner_eap));
+	switch (r) {
+	case EAP_SESSION_CONTINUE:
+		n = ttls_avp_encode(buf, sizeof(buf), TTLS_AVP_EAP_MESSAGE, 0, true, out, out_len,
+				    NULL);
+		if (n < 0 || tls_conn_write_app(st->engine.tls, buf, (size_t)n) < 0) return -1;
+		return tls_engine_send_flight(&st->engine, res);
+	case EAP_SESSION_SUCCESS:
+		/* The inner method succeeded: the outer EAP-Success follows (RFC 5281 11.2.1). */
+		res->status = EAP_METHOD_SUCCESS;
+		return 0;
+	case EAP_SESSION_FAILURE:
+	case EAP_SESSION_DROP:
+	default:
+		return ttls_fail(st, res, "inner EAP: %s", eap_session_reason(st->inner_eap));
+	}
+}
+
 static struct ttls_avp_id const ttls_known[] = {
 	{TTLS_AVP_USER_NAME, 0},
 	{TTLS_AVP_USER_PASSWORD, 0},
@@ -192,6 +244,7 @@ static struct ttls_avp_id const ttls_known[] = {
 	{TTLS_AVP_MS_CHAP_CHALLENGE, TTLS_VENDOR_MICROSOFT},
 	{TTLS_AVP_MS_CHAP_RESPONSE, TTLS_VENDOR_MICROSOFT},
 	{TTLS_AVP_MS_CHAP2_RESPONSE, TTLS_VENDOR_MICROSOFT},
+	{TTLS_AVP_EAP_MESSAGE, 0},
 };
 
 /* The peer's credentials: decide with the users file. */
@@ -207,8 +260,7 @@ static int ttls_credentials(struct ttls_state *st, struct ttls_avp_list const *l
 	if (ttls_avp_check_mandatory(l, ttls_known, sizeof(ttls_known) / sizeof(ttls_known[0]),
 				     NULL) < 0)
 		return ttls_fail(st, res, "inner: %s", err_msg());
-	if (ttls_avp_find(l, TTLS_AVP_EAP_MESSAGE, 0))
-		return ttls_fail(st, res, "inner EAP is not supported yet by %s", "latchd's TTLS");
+	if (ttls_avp_find(l, TTLS_AVP_EAP_MESSAGE, 0)) return ttls_inner_eap(st, l, res);
 	if (!un || un->len == 0 || un->len >= sizeof(st->inner) ||
 	    memchr(un->data, 0, un->len))
 		return ttls_fail(st, res, "inner: %s", "no usable User-Name AVP");
@@ -228,8 +280,12 @@ static int ttls_credentials(struct ttls_state *st, struct ttls_avp_list const *l
 	return ttls_fail(st, res, "inner: no credentials from %s", st->inner);
 }
 
-/* Read what the tunnel holds and act on it. Returns rc; res filled. */
-static int ttls_tunnel(struct ttls_state *st, struct eap_method_result *res)
+/*
+ * Read what the tunnel holds and act on it. Returns rc; res filled. solicit: right after a
+ * TLS 1.3 handshake with nothing of ours to send; if the peer's Finished came without AVPs,
+ * an empty Request asks for them (RFC 9427 2.1).
+ */
+static int ttls_tunnel(struct ttls_state *st, struct eap_method_result *res, bool solicit)
 {
 	uint8_t buf[TTLS_AVP_MAX_TOTAL];
 	size_t used = 0;
@@ -246,6 +302,7 @@ static int ttls_tunnel(struct ttls_state *st, struct eap_method_result *res)
 		return 0;
 	}
 	if (st->phase == TTLS_ERROR_SENT) return tls_engine_fail(&st->engine, res, st->reason);
+	if (used == 0 && solicit) return tls_engine_send_flight(&st->engine, res);
 	if (used == 0) return ttls_fail(st, res, "tunnel: %s", "the peer sent no credentials");
 	l = ttls_avp_decode(st, buf, used, &why);
 	if (!l) return ttls_fail(st, res, "inner AVPs: %s", ttls_avp_reason_name(why));
@@ -269,10 +326,10 @@ static int ttls_process(void *state, uint8_t const *data, size_t len,
 			return -1;
 		st->phase = TTLS_WAIT_AVPS;
 		/* TLS 1.3: the peer may have sent its AVPs with its Finished. */
-		if (tls_conn_output_pending(e->tls) == 0) return ttls_tunnel(st, res);
+		if (tls_conn_output_pending(e->tls) == 0) return ttls_tunnel(st, res, true);
 		return tls_engine_send_flight(e, res);
 	case TLS_ENGINE_TUNNEL:
-		return ttls_tunnel(st, res);
+		return ttls_tunnel(st, res, false);
 	case TLS_ENGINE_PEER_ACK:
 		if (st->phase == TTLS_SUCCESS_SENT) {
 			res->status = EAP_METHOD_SUCCESS;

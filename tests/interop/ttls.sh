@@ -67,6 +67,18 @@ for inner in PAP CHAP MSCHAP MSCHAPV2; do
 		check "TTLS-$inner over TLS 1.3: wrong password rejected" rejected "$n-13-bad"
 	done
 done
+# Inner EAP: EAP-MSCHAPv2 in EAP-Message AVPs (RFC 5281 11.2.1).
+for v in 12 13; do
+	ph=""
+	[ $v = 13 ] && ph='phase1="tls_disable_tlsv1_3=0"'
+	run_eapol "eap$v" "$(ttls_conf "eap$v" carol carolpass "autheap=MSCHAPV2" "$ph")"
+	check "TTLS-EAP-MSCHAPv2 (TLS 1.$((v - 10))): accepted" accepted "eap$v"
+	check "TTLS-EAP-MSCHAPv2 (TLS 1.$((v - 10))): MSK matches" keys_match "$WORK/eap$v.log"
+	run_eapol "eap$v-bad" "$(ttls_conf "eap$v-bad" carol wrongpass "autheap=MSCHAPV2" "$ph")"
+	check "TTLS-EAP-MSCHAPv2 (TLS 1.$((v - 10))): wrong password rejected" rejected "eap$v-bad"
+done
+check "TTLS-EAP-MSCHAPv2: wrong password reason logged" \
+	grep -q 'inner EAP: mschapv2: wrong password' "$WORK/latchd.log"
 echo "round trips (TTLS-PAP, RSA chain, TLS 1.2): $(round_trips "$WORK/pap.log")"
 check "TTLS-PAP in at most 5 round trips" test "$(round_trips "$WORK/pap.log")" -le 5
 check "wrong password: reason logged" grep -q 'inner PAP: wrong password for carol' "$WORK/latchd.log"
