@@ -26,7 +26,7 @@ struct wcursor {
 static inline void rcursor_init(struct rcursor *c, void const *buf, size_t len)
 {
 	c->p = buf;
-	c->end = c->p + len;
+	c->end = len ? c->p + len : c->p;	/* NULL + 0 is undefined in C */
 	c->bad = false;
 }
 
@@ -48,7 +48,7 @@ static inline void wcursor_init(struct wcursor *c, void *buf, size_t cap)
 {
 	c->start = buf;
 	c->p = buf;
-	c->end = c->p + cap;
+	c->end = cap ? c->p + cap : c->p;	/* NULL + 0 is undefined in C */
 	c->bad = false;
 }
 
