@@ -190,6 +190,12 @@ static int tls_choices_parse(struct tls_settings *s, struct cf_item const *cs)
 	if ((cp = cf_pair_find(cs, "require_client_eku")) &&
 	    cf_pair_bool(cp, &s->require_client_eku) < 0)
 		return -1;
+	if ((cp = cf_pair_find(cs, "send_ca_names"))) {
+		bool send = true;
+
+		if (cf_pair_bool(cp, &send) < 0) return -1;
+		s->no_ca_names = !send;
+	}
 	return 0;
 }
 
@@ -222,7 +228,7 @@ static int tls_parse(struct conf *conf, struct cf_item const *cs)
 		"check_crl", "allow_expired_crl", "require_client_eku", "check_cert_issuer",
 		"identity_binding", "tls_min_version", "tls_max_version", "cipher_list",
 		"ciphersuites", "groups", "verify_depth", "resumption", "ticket_lifetime",
-		"ticket_key_file", "ticket_key_rotation", NULL
+		"ticket_key_file", "ticket_key_rotation", "send_ca_names", NULL
 	};
 	struct tls_settings *s = &conf->eap.tls;
 	struct cf_item const *cp;

@@ -57,6 +57,9 @@ struct tls_settings {
 	char const *ciphersuites;	    /* TLS 1.3 suites, NULL = OpenSSL default */
 	char const *groups;		    /* e.g. "X25519:P-256", NULL = OpenSSL default */
 	int verify_depth;		    /* max intermediates above the leaf; 0 = default */
+	bool no_ca_names;		    /* send_ca_names = no: the CertificateRequest lists
+					     * no CA names (a smaller first flight; clients with
+					     * one certificate do not need them) */
 	/* Stateless resumption with session tickets (TLS 1.2 RFC 5077, TLS 1.3 RFC 8446 4.6.1),
 	 * see tls_ticket.c. Keys come from ticket_key_file (one shared secret: every server
 	 * with the same file resumes the others' tickets) or, if NULL, from a random secret of

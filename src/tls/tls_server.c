@@ -142,7 +142,7 @@ static int load_trust(SSL_CTX *ctx, struct tls_settings const *s)
 	if (SSL_CTX_load_verify_locations(ctx, s->ca_file, s->ca_path) != 1)
 		return fail("cannot load trust anchors from", s->ca_file ? s->ca_file : s->ca_path,
 			    "check ca_file is PEM and ca_path is a hashed directory");
-	if (s->ca_file) {
+	if (s->ca_file && !s->no_ca_names) {
 		STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(s->ca_file);
 
 		if (names) /* advertised in CertificateRequest to help clients pick */

@@ -102,4 +102,15 @@ check "ECDSA TLS 1.3: accepted" accepted ec13
 check "ECDSA TLS 1.3: MSK matches" keys_match "$WORK/ec13.log"
 run_eapol ecrev "$(eapol_conf ecrev ecdsa revoked)"
 check "ECDSA revoked: rejected" rejected ecrev
+echo "round trips (ECDSA, TLS 1.3, CA names sent): $(round_trips "$WORK/ec13.log")"
+stop_latchd
+
+# send_ca_names = no: the TLS 1.3 first flight fits one fragment with ECDSA.
+write_eap_config ecdsa "send_ca_names = no"
+start_latchd
+run_eapol ec13n "$(eapol_conf ec13n ecdsa good 'phase1="tls_disable_tlsv1_3=0"')"
+check "ECDSA TLS 1.3, send_ca_names = no: accepted" accepted ec13n
+check "ECDSA TLS 1.3, send_ca_names = no: 4 round trips" test "$(round_trips "$WORK/ec13n.log")" -eq 4
+run_eapol ec12n "$(eapol_conf ec12n ecdsa good)"
+check "ECDSA TLS 1.2, send_ca_names = no: 4 round trips" test "$(round_trips "$WORK/ec12n.log")" -eq 4
 finish

@@ -92,6 +92,7 @@ static void tls_optional_defaults_are(struct tls_settings const *s)
 	ck_assert_int_eq(s->check_crl, CERT_CRL_NONE);
 	ck_assert(!s->allow_expired_crl);
 	ck_assert(s->require_client_eku);
+	ck_assert(!s->no_ca_names);
 	ck_assert_ptr_null(s->check_cert_issuer);
 	ck_assert_int_eq(s->identity_binding, CERT_BIND_NONE);
 	ck_assert_ptr_null(s->tls_min_version);
@@ -131,6 +132,7 @@ START_TEST(test_full)
 	ck_assert_int_eq(s->check_crl, CERT_CRL_CHAIN);
 	ck_assert(s->allow_expired_crl);
 	ck_assert(!s->require_client_eku);
+	ck_assert(s->no_ca_names);
 	ck_assert_str_eq(s->check_cert_issuer, "CN=latchd lab intermediate rsa,O=latchd lab");
 	ck_assert_int_eq(s->identity_binding, CERT_BIND_SAN_OR_CN);
 	ck_assert_str_eq(s->tls_min_version, "1.3");
