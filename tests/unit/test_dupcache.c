@@ -95,6 +95,176 @@ START_TEST(test_ipv6_keys_differ)
 }
 END_TEST
 
+/* Reply content that depends on the entry number, of a size that depends on it too. */
+static size_t reply_for(uint8_t *buf, unsigned n)
+{
+	static size_t const sizes[] = {0, 1, 20, 62, 255, 256, 257, 300, 1000, 4096};
+	size_t len = sizes[n % (sizeof(sizes) / sizeof(sizes[0]))], i;
+
+	for (i = 0; i < len; i++) buf[i] = (uint8_t)(n * 31 + i);
+	return len;
+}
+
+static void key_n(struct dup_key *key, unsigned n)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)n)};
+	uint8_t vector[16];
+	unsigned i;
+
+	for (i = 0; i < 16; i++) vector[i] = (uint8_t)((n >> (8 * (i % 4))) ^ (i * 17));
+	sin6.sin6_addr.s6_addr[15] = (uint8_t)(n >> 16);
+	dup_key_init(key, (struct sockaddr *)&sin6, (uint8_t)(n & 1), (uint8_t)(n >> 3), vector);
+}
+
+static void assert_cached(struct dupcache *dc, unsigned n, double now)
+{
+	uint8_t want[4096];
+	size_t want_len = reply_for(want, n), len = 12345;
+	struct dup_key k;
+	uint8_t const *r;
+
+	key_n(&k, n);
+	r = dupcache_find(dc, &k, now, &len);
+	ck_assert_msg(r != NULL, "entry %u missing", n);
+	ck_assert_uint_eq(len, want_len);
+	if (len) ck_assert_mem_eq(r, want, len);
+}
+
+static void assert_absent(struct dupcache *dc, unsigned n, double now)
+{
+	struct dup_key k;
+	size_t len;
+
+	key_n(&k, n);
+	ck_assert_msg(dupcache_find(dc, &k, now, &len) == NULL, "entry %u still there", n);
+}
+
+static void insert_n(struct dupcache *dc, unsigned n, double now)
+{
+	uint8_t buf[4096];
+	size_t len = reply_for(buf, n);
+	struct dup_key k;
+
+	key_n(&k, n);
+	ck_assert_int_eq(dupcache_insert(dc, &k, buf, len, now), 0);
+}
+
+START_TEST(test_big_replies)
+{
+	struct dupcache *dc = dupcache_new(ctx, 16, 5);
+	unsigned n;
+
+	/* Every size class: empty, inline, exactly the inline size, one more, the maximum. */
+	for (n = 0; n < 10; n++) insert_n(dc, n, 1.0);
+	for (n = 0; n < 10; n++) assert_cached(dc, n, 2.0);
+	ck_assert_uint_eq(dupcache_count(dc), 10);
+	talloc_free(dc);
+}
+END_TEST
+
+START_TEST(test_evictions_mixed_sizes)
+{
+	size_t const cap = 300;	/* more than one chunk of slots, the last one partial */
+	struct dupcache *dc = dupcache_new(ctx, cap, 5);
+	unsigned n, m;
+
+	for (n = 0; n < 5000; n++) {
+		insert_n(dc, n, 1.0);
+		ck_assert_uint_eq(dupcache_count(dc), n + 1 < cap ? n + 1 : cap);
+		assert_cached(dc, n, 1.5);
+		if (n >= cap) {
+			assert_absent(dc, n - (unsigned)cap, 1.5);	/* just evicted */
+			assert_cached(dc, n - (unsigned)cap + 1, 1.5);	/* now the oldest */
+		}
+		if (n % 499 == 0)	/* every live entry, byte for byte */
+			for (m = n + 1 > cap ? n + 1 - (unsigned)cap : 0; m <= n; m++)
+				assert_cached(dc, m, 1.5);
+		/* Evicted replies are freed: dc, index, arena, chunk table, 2 chunks, copies. */
+		ck_assert_uint_le(talloc_total_blocks(dc), 6 + dupcache_count(dc));
+	}
+	talloc_free(dc);
+}
+END_TEST
+
+START_TEST(test_ttl_order)
+{
+	struct dupcache *dc = dupcache_new(ctx, 64, 5);
+	unsigned n;
+
+	for (n = 0; n < 8; n++) insert_n(dc, n, 10.0 + n / 2.0);	/* expires at 15 + n/2 */
+	/* A lookup honours the ttl before any expire() call. */
+	assert_absent(dc, 0, 15.0);
+	assert_cached(dc, 1, 15.0);
+	ck_assert_uint_eq(dupcache_count(dc), 8);
+	for (n = 0; n < 8; n++) {
+		/* Drops exactly the entries up to n, oldest first. */
+		dupcache_expire(dc, 15.0 + n / 2.0);
+		ck_assert_uint_eq(dupcache_count(dc), 7 - n);
+		assert_absent(dc, n, 14.9);
+		if (n < 7) assert_cached(dc, n + 1, 15.0 + n / 2.0);
+	}
+	/* An insert expires what is due before taking a slot. */
+	for (n = 0; n < 3; n++) insert_n(dc, 100 + n, 30.0 + n);
+	insert_n(dc, 200, 36.0);
+	ck_assert_uint_eq(dupcache_count(dc), 2);
+	assert_absent(dc, 101, 35.5);
+	assert_cached(dc, 102, 36.0);
+	assert_cached(dc, 200, 36.0);
+	talloc_free(dc);
+}
+END_TEST
+
+START_TEST(test_same_key_twice)
+{
+	struct dupcache *dc = dupcache_new(ctx, 4, 5);
+	struct dup_key k;
+	uint8_t const *r;
+	size_t len;
+
+	key_for(&k, "192.0.2.1", 1812, 9, 3);
+	ck_assert_int_eq(dupcache_insert(dc, &k, (uint8_t const *)"old", 3, 1.0), 0);
+	ck_assert_int_eq(dupcache_insert(dc, &k, (uint8_t const *)"newer", 5, 2.0), 0);
+	r = dupcache_find(dc, &k, 3.0, &len);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_mem_eq(r, "newer", 5);
+	/* Expiring the first copy leaves the second one. */
+	dupcache_expire(dc, 6.0);
+	ck_assert_uint_eq(dupcache_count(dc), 1);
+	r = dupcache_find(dc, &k, 6.0, &len);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(len, 5);
+	dupcache_expire(dc, 7.0);
+	ck_assert_ptr_null(dupcache_find(dc, &k, 6.5, &len));
+	talloc_free(dc);
+}
+END_TEST
+
+START_TEST(test_index_churn)
+{
+	/* A small index under heavy churn: every live key must stay findable. */
+	size_t const cap = 100;
+	struct dupcache *dc = dupcache_new(ctx, cap, 1000);
+	unsigned n, m;
+
+	for (n = 0; n < 20000; n++) {
+		insert_n(dc, n * 7919u, 1.0);
+		if (n % 97 == 0) {
+			for (m = n + 1 > cap ? n + 1 - (unsigned)cap : 0; m <= n; m++)
+				assert_cached(dc, m * 7919u, 2.0);
+			if (n >= cap) assert_absent(dc, (n - (unsigned)cap) * 7919u, 2.0);
+		}
+	}
+	talloc_free(dc);
+}
+END_TEST
+
+START_TEST(test_bad_args)
+{
+	ck_assert_ptr_null(dupcache_new(ctx, 0, 5));
+	ck_assert_ptr_null(dupcache_new(ctx, (1u << 24) + 1, 5));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("dupcache");
@@ -106,6 +276,12 @@ int main(void)
 	tcase_add_test(tc, test_find_insert);
 	tcase_add_test(tc, test_bounded);
 	tcase_add_test(tc, test_ipv6_keys_differ);
+	tcase_add_test(tc, test_big_replies);
+	tcase_add_test(tc, test_evictions_mixed_sizes);
+	tcase_add_test(tc, test_ttl_order);
+	tcase_add_test(tc, test_same_key_twice);
+	tcase_add_test(tc, test_index_churn);
+	tcase_add_test(tc, test_bad_args);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
