@@ -39,6 +39,10 @@ enum rad_code {
 /* "Access-Request", ...; "Unknown-Code" for anything else. */
 char const *rad_code_name(unsigned code);
 
+/* Is this code a response (Accept, Reject, Challenge, Accounting-Response, CoA/Disconnect
+ * ACK/NAK)? */
+bool rad_code_is_response(unsigned code);
+
 /* Standard attribute numbers the code refers to by number. */
 enum rad_attr_num {
 	RAD_ATTR_USER_NAME = 1,

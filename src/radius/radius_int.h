@@ -22,7 +22,6 @@ int rad_hmac_md5(uint8_t out[16], uint8_t const *key, size_t key_len, uint8_t co
 
 bool rad_code_is_known(unsigned code);
 /* Access-Accept/-Reject/-Challenge, Accounting-Response, Disconnect/CoA-ACK/NAK. */
-bool rad_code_is_response(unsigned code);
 /* Accounting-, Disconnect- and CoA-Request: Request Authenticator is an MD5 (RFC 2866 3). */
 bool rad_code_has_computed_request_auth(unsigned code);
 

@@ -41,23 +41,6 @@ static void request_drop(struct request *req, enum stat_id why, char const *deta
 		request_log(req, LOG_LVL_INFO, "dropped (%s): %s", stat_name(why), detail);
 }
 
-static bool request_is_response_code(uint8_t code)
-{
-	switch (code) {
-	case RAD_ACCESS_ACCEPT:
-	case RAD_ACCESS_REJECT:
-	case RAD_ACCESS_CHALLENGE:
-	case RAD_ACCOUNTING_RESPONSE:
-	case RAD_DISCONNECT_ACK:
-	case RAD_DISCONNECT_NAK:
-	case RAD_COA_ACK:
-	case RAD_COA_NAK:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* Authenticity checks. Returns false (and counts the drop) when the packet must be ignored. */
 static bool request_verify(struct request *req)
 {
@@ -120,7 +103,7 @@ static bool request_code_allowed(struct request *req)
 	if ((code == RAD_ACCESS_REQUEST && auth) || (code == RAD_ACCOUNTING_REQUEST && !auth))
 		return true;
 	if (code == RAD_ACCESS_REQUEST || code == RAD_ACCOUNTING_REQUEST ||
-	    request_is_response_code(code)) {
+	    rad_code_is_response(code)) {
 		request_drop(req, STAT_WRONG_PORT, "this code is not served on this port");
 		return false;
 	}
