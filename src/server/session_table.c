@@ -277,28 +277,26 @@ size_t session_table_expire(struct session_table *t, double now)
 	return freed;
 }
 
-size_t session_table_count(struct session_table *t)
-{
-	size_t n = 0;
-	unsigned i;
-
-	for (i = 0; i < SHARDS; i++) {
-		pthread_mutex_lock(&t->shards[i].lock);
-		n += t->shards[i].count;
-		pthread_mutex_unlock(&t->shards[i].lock);
-	}
-	return n;
-}
-
-uint64_t session_table_evictions(struct session_table *t)
+/* Sum one counter over the shards, each read under its lock. */
+static uint64_t shards_sum(struct session_table *t, bool evictions)
 {
 	uint64_t n = 0;
 	unsigned i;
 
 	for (i = 0; i < SHARDS; i++) {
 		pthread_mutex_lock(&t->shards[i].lock);
-		n += t->shards[i].evictions;
+		n += evictions ? t->shards[i].evictions : t->shards[i].count;
 		pthread_mutex_unlock(&t->shards[i].lock);
 	}
 	return n;
+}
+
+size_t session_table_count(struct session_table *t)
+{
+	return (size_t)shards_sum(t, false);
+}
+
+uint64_t session_table_evictions(struct session_table *t)
+{
+	return shards_sum(t, true);
 }
