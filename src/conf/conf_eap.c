@@ -131,6 +131,21 @@ static int eap_user_name_parse(struct conf_eap *eap, struct cf_item const *cs)
 	return 0;
 }
 
+/* resume_skip_inner may sit in eap { } (it is about TTLS/PEAP) or in tls { } (with the other
+ * resumption settings); once. */
+static int eap_skip_inner_parse(struct conf_eap *eap, struct cf_item const *cs,
+				struct cf_item const *tls)
+{
+	struct cf_item const *cp = cf_pair_find(cs, "resume_skip_inner");
+	struct cf_item const *other = cf_pair_find(tls, "resume_skip_inner");
+
+	if (!cp) return 0;
+	if (other)
+		return cf_error(cp, "resume_skip_inner is also set in tls { } at %s:%d; keep one",
+				other->file, other->line);
+	return cf_pair_bool(cp, &eap->tls.resume_skip_inner);
+}
+
 /* ---- tls { } keys ------------------------------------------------------------------ */
 
 static int tls_strings_parse(struct conf *conf, struct cf_item const *cs)
@@ -212,6 +227,9 @@ static int tls_resumption_parse(struct tls_settings *s, struct cf_item const *cs
 	if ((cp = cf_pair_find(cs, "ticket_key_rotation")) &&
 	    cf_pair_uint(cp, 60, 31536000, &s->ticket_key_rotation) < 0)
 		return -1;
+	if ((cp = cf_pair_find(cs, "resume_skip_inner")) &&
+	    cf_pair_bool(cp, &s->resume_skip_inner) < 0)
+		return -1;
 	if (s->resumption && s->ticket_lifetime > s->ticket_key_rotation)
 		return cf_error(life ? life : cp, "ticket_lifetime = %u is above "
 				"ticket_key_rotation = %u: tickets would outlive their keys; lower "
@@ -228,7 +246,8 @@ static int tls_parse(struct conf *conf, struct cf_item const *cs)
 		"check_crl", "allow_expired_crl", "require_client_eku", "check_cert_issuer",
 		"identity_binding", "tls_min_version", "tls_max_version", "cipher_list",
 		"ciphersuites", "groups", "verify_depth", "resumption", "ticket_lifetime",
-		"ticket_key_file", "ticket_key_rotation", "send_ca_names", NULL
+		"ticket_key_file", "ticket_key_rotation", "send_ca_names", "resume_skip_inner",
+		NULL
 	};
 	struct tls_settings *s = &conf->eap.tls;
 	struct cf_item const *cp;
@@ -343,7 +362,7 @@ int conf_eap_parse(struct conf *conf, struct cf_item const *cs)
 {
 	static char const *const keys[] = { "default_method", "session_timeout", "max_sessions",
 					    "max_rounds", "fragment_size", "max_message",
-					    "user_name", NULL };
+					    "user_name", "resume_skip_inner", NULL };
 	static char const *const sections[] = { "tls", NULL };
 	struct conf_eap *eap = &conf->eap;
 	struct cf_item const *tls;
@@ -356,6 +375,7 @@ int conf_eap_parse(struct conf *conf, struct cf_item const *cs)
 	tls = tls_section_find(cs);
 	if (!tls) return -1;
 	if (tls_parse(conf, tls) < 0) return -1;
+	if (eap_skip_inner_parse(eap, cs, tls) < 0) return -1;
 	if (tls_validate(&eap->tls, tls) < 0) return -1;
 	if (tls_files_check(&eap->tls, tls) < 0) return -1;
 	eap->enabled = true;

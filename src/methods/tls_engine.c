@@ -91,9 +91,10 @@ static enum tls_engine_event engine_message(struct tls_engine *e, struct eap_met
 			*rc = -1;
 			return TLS_ENGINE_FAILED;
 		}
-		if (e->tunnel)
+		if (e->tunnel) {
 			tls_conn_no_client_cert(e->tls);
-		else
+			tls_conn_tunnel_tickets(e->tls, e->type, e->inner_required);
+		} else
 			(void)tls_conn_set_identity(e->tls, e->identity, strlen(e->identity));
 	}
 	if (!msg || tls_conn_input(e->tls, msg, len) < 0) {
@@ -192,7 +193,8 @@ void tls_engine_describe(struct tls_engine const *e, char *buf, size_t cap)
 	char const *ver = v == TLS_VERSION_1_3 ? "1.3" : v == TLS_VERSION_1_2 ? "1.2" : "-";
 
 	if (!e->tls || tls_conn_peer_info(e->tls, &info) < 0) {
-		snprintf(buf, cap, "tls=%s cert=(none)", ver);
+		snprintf(buf, cap, "tls=%s%s cert=(none)", ver,
+			 e->tls && tls_conn_resumed(e->tls) ? " resumed" : "");
 		return;
 	}
 	snprintf(buf, cap, "tls=%s%s subject=\"%s\" issuer=\"%s\" serial=%s not_after=%s", ver,
@@ -208,4 +210,18 @@ void tls_engine_peer_name(struct tls_engine const *e, enum eap_peer_name which, 
 	if (cap) buf[0] = '\0';
 	if (!e->tls || tls_conn_peer_info(e->tls, &info) < 0) return;
 	snprintf(buf, cap, "%s", which == EAP_PEER_NAME_CERT_CN ? info.cn : info.san_name);
+}
+
+bool tls_engine_resume_inner(struct tls_engine const *e, char *buf, size_t cap)
+{
+	struct inner_lookup const *il = e->conf->inner;
+	char const *inner = e->tls ? tls_conn_resume_inner(e->tls) : NULL;
+	struct inner_creds cred;
+
+	if (cap) buf[0] = '\0';
+	if (!inner || !il || strlen(inner) >= cap) return false;
+	/* Authorization is re-applied: the user must still be there and not be refused. */
+	if (il->lookup(il->ctx, inner, strlen(inner), &cred) < 0 || cred.reject) return false;
+	snprintf(buf, cap, "%s", inner);
+	return true;
 }

@@ -40,6 +40,8 @@ struct tls_engine {
 	char *identity;
 	uint8_t version;		/* the Flags' version bits (TTLS/PEAP v0: 0) */
 	bool tunnel;			/* TTLS/PEAP: no client certificate is asked for */
+	uint8_t type;			/* TTLS/PEAP: their EAP Type, recorded in tickets */
+	bool inner_required;		/* TTLS: resume only with the ticket's inner identity */
 	struct eap_tls_rx *rx;
 	struct eap_tls_tx *tx;
 	size_t max_eap_size;
@@ -54,11 +56,23 @@ struct tls_engine {
 int tls_engine_init(struct tls_engine *e, TALLOC_CTX *ctx, struct tls_method_conf const *conf,
 		    struct eap_method_peer const *peer, uint8_t version,
 		    struct eap_method_result *res);
-/* TTLS/PEAP: call after init; the server then asks for no client certificate. */
-static inline void tls_engine_set_tunnel(struct tls_engine *e)
+/* TTLS/PEAP: call after init; the server then asks for no client certificate, and session
+ * tickets record type (see tls_conn_tunnel_tickets for inner_required). */
+static inline void tls_engine_set_tunnel(struct tls_engine *e, uint8_t type, bool inner_required)
 {
 	e->tunnel = true;
+	e->type = type;
+	e->inner_required = inner_required;
 }
+
+/*
+ * TTLS/PEAP on a resumed session: may the inner method be skipped? True when
+ * resume_skip_inner is on, the session is a resumed TLS 1.3 one whose ticket holds the inner
+ * identity that succeeded, and that user still exists in the users file and is not
+ * Auth-Type := Reject (conf->inner). Then buf holds the identity. Otherwise false: run the
+ * inner method (which refuses a deleted or rejected user itself).
+ */
+bool tls_engine_resume_inner(struct tls_engine const *e, char *buf, size_t cap);
 
 /* Handle the Type-Data of one Response. */
 enum tls_engine_event tls_engine_process(struct tls_engine *e, uint8_t const *data, size_t len,

@@ -42,6 +42,7 @@ struct ttls_state {
 	struct eap_method_entry inner_methods[1];
 	struct eap_server_conf inner_eap_conf;
 	char inner[254];		/* the inner User-Name, for User-Name in the Accept */
+	char const *how;		/* the inner method that ran, or "resumed" (log) */
 	uint8_t challenge[TTLS_CHALLENGE_LEN];
 	char reason[512];
 };
@@ -54,7 +55,10 @@ static int ttls_init(TALLOC_CTX *ctx, void const *conf, struct eap_method_peer c
 	if (!st) return -1;
 	*state = st;
 	if (tls_engine_init(&st->engine, st, conf, peer, 0, res) < 0) return -1;
-	tls_engine_set_tunnel(&st->engine);
+	/* TTLS peers skip the inner method when resuming (wpa_supplicant sends nothing):
+	 * only a ticket with the inner identity may resume (tls.h "Tunnel tickets"). */
+	tls_engine_set_tunnel(&st->engine, EAP_TYPE_TTLS, true);
+	st->how = "none";
 	return 0;
 }
 
@@ -69,6 +73,21 @@ static int ttls_fail(struct ttls_state *st, struct eap_method_result *res, char 
 	vsnprintf(st->reason, sizeof(st->reason), fmt, ap);
 	va_end(ap);
 	return tls_engine_fail(&st->engine, res, st->reason);
+}
+
+/*
+ * The inner method succeeded. TLS 1.3 with tickets: the NewSessionTicket recording the inner
+ * identity must reach the peer before EAP-Success, so it goes out in a Request of its own and
+ * the peer's answer (an ACK) ends the conversation; otherwise success now.
+ */
+static int ttls_success(struct ttls_state *st, struct eap_method_result *res)
+{
+	if (tls_conn_send_ticket(st->engine.tls, st->inner, strlen(st->inner)) <= 0) {
+		res->status = EAP_METHOD_SUCCESS; /* no ticket due (or none possible): no harm */
+		return 0;
+	}
+	st->phase = TTLS_SUCCESS_SENT;
+	return tls_engine_send_flight(&st->engine, res);
 }
 
 /* Send one AVP through the tunnel (MS-CHAP2-Success, MS-CHAP-Error). */
@@ -102,8 +121,7 @@ static int ttls_pap(struct ttls_state *st, struct ttls_avp const *pw,
 		mem_wipe(h, sizeof(h));
 	}
 	if (!ok) return ttls_fail(st, res, "inner PAP: wrong password for %s", st->inner);
-	res->status = EAP_METHOD_SUCCESS;
-	return 0;
+	return ttls_success(st, res);
 }
 
 /* The CHAP-Challenge / MS-CHAP-Challenge must be ours (RFC 5281 11.1). */
@@ -123,8 +141,7 @@ static int ttls_chap(struct ttls_state *st, struct ttls_avp_list const *l,
 				 "derived from the tunnel (replay?)");
 	if (chap_verify(mc, pw->data[0], st->challenge, 16, pw->data + 1) != MSCHAP_MATCH)
 		return ttls_fail(st, res, "inner CHAP: wrong password for %s", st->inner);
-	res->status = EAP_METHOD_SUCCESS;
-	return 0;
+	return ttls_success(st, res);
 }
 
 static int ttls_mschap(struct ttls_state *st, struct ttls_avp_list const *l,
@@ -147,8 +164,7 @@ static int ttls_mschap(struct ttls_state *st, struct ttls_avp_list const *l,
 				 "derived from the tunnel (replay?)");
 	if (mschapv1_verify(mc, c9, r->data + 26) != MSCHAP_MATCH)
 		return ttls_fail(st, res, "inner MS-CHAP: wrong password for %s", st->inner);
-	res->status = EAP_METHOD_SUCCESS;
-	return 0;
+	return ttls_success(st, res);
 }
 
 static int ttls_mschapv2(struct ttls_state *st, struct ttls_avp_list const *l,
@@ -177,6 +193,8 @@ static int ttls_mschapv2(struct ttls_state *st, struct ttls_avp_list const *l,
 		memcpy(msg + 1, mr.auth_response, MSCHAP_V2_AUTH_RESPONSE_LEN);
 		mem_wipe(&mr, sizeof(mr));
 		st->phase = TTLS_SUCCESS_SENT;
+		/* TLS 1.3: the ticket with the inner identity rides along (RFC 9427 2.1.2). */
+		(void)tls_conn_send_ticket(st->engine.tls, st->inner, strlen(st->inner));
 		return ttls_send_avp(st, res, TTLS_AVP_MS_CHAP2_SUCCESS, msg,
 				     1 + MSCHAP_V2_AUTH_RESPONSE_LEN);
 	}
@@ -227,8 +245,7 @@ static int ttls_inner_eap(struct ttls_state *st, struct ttls_avp_list const *l,
 		return tls_engine_send_flight(&st->engine, res);
 	case EAP_SESSION_SUCCESS:
 		/* The inner method succeeded: the outer EAP-Success follows (RFC 5281 11.2.1). */
-		res->status = EAP_METHOD_SUCCESS;
-		return 0;
+		return ttls_success(st, res);
 	case EAP_SESSION_FAILURE:
 	case EAP_SESSION_DROP:
 	default:
@@ -260,7 +277,10 @@ static int ttls_credentials(struct ttls_state *st, struct ttls_avp_list const *l
 	if (ttls_avp_check_mandatory(l, ttls_known, sizeof(ttls_known) / sizeof(ttls_known[0]),
 				     NULL) < 0)
 		return ttls_fail(st, res, "inner: %s", err_msg());
-	if (ttls_avp_find(l, TTLS_AVP_EAP_MESSAGE, 0)) return ttls_inner_eap(st, l, res);
+	if (ttls_avp_find(l, TTLS_AVP_EAP_MESSAGE, 0)) {
+		st->how = "eap";
+		return ttls_inner_eap(st, l, res);
+	}
 	if (!un || un->len == 0 || un->len >= sizeof(st->inner) ||
 	    memchr(un->data, 0, un->len))
 		return ttls_fail(st, res, "inner: %s", "no usable User-Name AVP");
@@ -271,12 +291,22 @@ static int ttls_credentials(struct ttls_state *st, struct ttls_avp_list const *l
 	if (cred.reject) return ttls_fail(st, res, "inner: %s has Auth-Type := Reject", st->inner);
 	mc = (struct mschap_cred){.cleartext = cred.cleartext, .cleartext_len = cred.cleartext_len,
 				  .nt_hash = cred.has_nt_hash ? cred.nt_hash : NULL};
-	if (pw) return ttls_pap(st, pw, &cred, res);
-	if (ttls_avp_find(l, TTLS_AVP_CHAP_PASSWORD, 0)) return ttls_chap(st, l, &mc, res);
-	if (ttls_avp_find(l, TTLS_AVP_MS_CHAP2_RESPONSE, TTLS_VENDOR_MICROSOFT))
+	if (pw) {
+		st->how = "pap";
+		return ttls_pap(st, pw, &cred, res);
+	}
+	if (ttls_avp_find(l, TTLS_AVP_CHAP_PASSWORD, 0)) {
+		st->how = "chap";
+		return ttls_chap(st, l, &mc, res);
+	}
+	if (ttls_avp_find(l, TTLS_AVP_MS_CHAP2_RESPONSE, TTLS_VENDOR_MICROSOFT)) {
+		st->how = "mschapv2";
 		return ttls_mschapv2(st, l, &mc, res);
-	if (ttls_avp_find(l, TTLS_AVP_MS_CHAP_RESPONSE, TTLS_VENDOR_MICROSOFT))
+	}
+	if (ttls_avp_find(l, TTLS_AVP_MS_CHAP_RESPONSE, TTLS_VENDOR_MICROSOFT)) {
+		st->how = "mschap";
 		return ttls_mschap(st, l, &mc, res);
+	}
 	return ttls_fail(st, res, "inner: no credentials from %s", st->inner);
 }
 
@@ -312,6 +342,31 @@ static int ttls_tunnel(struct ttls_state *st, struct eap_method_result *res, boo
 	return rc;
 }
 
+/*
+ * Resumed with resume_skip_inner (TLS 1.3; tls_engine_resume_inner checked the user): the
+ * ticket's inner identity stands. AVPs the peer sent with its Finished end it at once;
+ * otherwise a renewed ticket (or an empty Request) asks the peer to speak, and its answer,
+ * AVPs or an ACK, ends it in success.
+ */
+static int ttls_resumed(struct ttls_state *st, struct eap_method_result *res)
+{
+	uint8_t buf[1024];
+	ssize_t n;
+	bool got = false;
+
+	st->how = "resumed";
+	while ((n = tls_conn_read_app(st->engine.tls, buf, sizeof(buf))) > 0) got = true;
+	mem_wipe(buf, sizeof(buf));
+	if (n < 0) return ttls_fail(st, res, "tunnel: %s", err_msg());
+	if (got) {
+		res->status = EAP_METHOD_SUCCESS;
+		return 0;
+	}
+	(void)tls_conn_send_ticket(st->engine.tls, st->inner, strlen(st->inner));
+	st->phase = TTLS_SUCCESS_SENT;
+	return tls_engine_send_flight(&st->engine, res);
+}
+
 static int ttls_process(void *state, uint8_t const *data, size_t len,
 			struct eap_method_result *res)
 {
@@ -325,6 +380,8 @@ static int ttls_process(void *state, uint8_t const *data, size_t len,
 				    sizeof(st->challenge)) < 0)
 			return -1;
 		st->phase = TTLS_WAIT_AVPS;
+		if (tls_engine_resume_inner(e, st->inner, sizeof(st->inner)))
+			return ttls_resumed(st, res);
 		/* TLS 1.3: the peer may have sent its AVPs with its Finished. */
 		if (tls_conn_output_pending(e->tls) == 0) return ttls_tunnel(st, res, true);
 		return tls_engine_send_flight(e, res);
@@ -367,7 +424,7 @@ static void ttls_describe(void *state, char *buf, size_t cap)
 	char tls[600];
 
 	tls_engine_describe(&st->engine, tls, sizeof(tls));
-	snprintf(buf, cap, "inner=\"%s\" %s", st->inner, tls);
+	snprintf(buf, cap, "inner=\"%s\" inner_method=%s %s", st->inner, st->how, tls);
 }
 
 static void ttls_peer_name(void *state, enum eap_peer_name which, char *buf, size_t cap)

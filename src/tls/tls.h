@@ -71,6 +71,9 @@ struct tls_settings {
 	char const *ticket_key_file;	    /* format below; NULL = random per process */
 	unsigned ticket_key_rotation;	    /* seconds per key period: 60..31536000, default
 					     * 86400; the previous period's key is still accepted */
+	bool resume_skip_inner;		    /* TTLS/PEAP: a resumed session skips the inner
+					     * method (TLS 1.3 only, see "Tunnel tickets"); default
+					     * false: the inner method runs again */
 };
 
 /*
@@ -119,6 +122,48 @@ int tls_conn_set_identity(struct tls_conn *c, char const *eap_identity, size_t l
 /* Do not ask the peer for a certificate (EAP-TTLS, PEAP: the inner method authenticates
  * the user). Call before the handshake. */
 void tls_conn_no_client_cert(struct tls_conn *c);
+
+/*
+ * Tunnel tickets (EAP-TTLS, PEAP; RFC 9427 2.1.2 / 2.4, RFC 5077, RFC 8446 4.6.1). With
+ * resumption on, call after tls_conn_no_client_cert(): tickets of this connection record
+ * eap_type, and only a ticket of that same Type resumes it (an EAP-TLS ticket offered in
+ * TTLS means a full handshake, and the other way round). tls_conn_no_client_cert() alone
+ * sends no tickets.
+ *
+ * When is the ticket sent? The "skip the inner method" choice needs a ticket that knows the
+ * inner identity that succeeded, so it must be issued after the inner method:
+ *  - TLS 1.3: no ticket in the handshake; after the inner method succeeds the method calls
+ *    tls_conn_send_ticket(c, inner_identity), which queues one NewSessionTicket holding
+ *    that identity in the pending output, sent with the method's next Request (PEAP: the
+ *    Result TLV; TTLS: MS-CHAP2-Success, or a Request of its own answered by an ACK).
+ *  - TLS 1.2: the ticket is part of the handshake (RFC 5077 3.3), before any inner method,
+ *    and TLS 1.2 has no later ticket (renegotiation is off). We keep no server-side state
+ *    (servers sharing the ticket key would have to share it too), so TLS 1.2 tickets never
+ *    carry an inner identity: a resumed TLS 1.2 tunnel always runs the inner method again,
+ *    whatever resume_skip_inner says. Resumption then saves the certificate and key
+ *    exchange work only.
+ * eap_type: 21 (TTLS) or 25 (PEAP); EAP-TLS connections use 13 without calling this.
+ *
+ * inner_required: for methods whose peers never run the inner method again on a resumed
+ * session (EAP-TTLS: RFC 5281 lets the server skip it, and wpa_supplicant then sends no
+ * credentials at all). Such a session can only be authorized from the ticket's inner
+ * identity, so: no tickets unless resume_skip_inner is on, and only a ticket that holds an
+ * inner identity (TLS 1.3) resumes; anything else means a full handshake. PEAP peers answer
+ * the inner Identity request on a resumed session, so PEAP passes false.
+ */
+void tls_conn_tunnel_tickets(struct tls_conn *c, uint8_t eap_type, bool inner_required);
+
+/* After the inner method succeeded (or was skipped on resumption): queue a TLS 1.3
+ * NewSessionTicket recording the inner identity (copied). Returns 1 when a ticket is now in
+ * the pending output, 0 when none is due (TLS 1.2, resumption off, no tunnel tickets), -1
+ * with err_set(). */
+int tls_conn_send_ticket(struct tls_conn *c, char const *inner, size_t len);
+
+/* On a resumed TLS 1.3 tunnel with resume_skip_inner on: the inner identity stored in the
+ * ticket (it succeeded in the session resumed), which the method may accept without running
+ * the inner method again, after checking the user still exists and is not rejected. NULL
+ * otherwise (run the inner method). */
+char const *tls_conn_resume_inner(struct tls_conn const *c);
 
 /* Append the peer's TLS records. Returns 0, or -1 (err_set) if more than TLS_INPUT_MAX octets
  * would be buffered unread. */

@@ -20,6 +20,8 @@ static int conn_free(struct tls_conn *c)
 	mem_wipe(&c->tickets, sizeof(c->tickets));
 	if (c->identity)
 		mem_wipe(c->identity, c->identity_len);
+	if (c->ticket_inner)
+		mem_wipe(c->ticket_inner, strlen(c->ticket_inner));
 	return 0;
 }
 
@@ -56,6 +58,7 @@ struct tls_conn *tls_conn_new(TALLOC_CTX *ctx, struct tls_server *srv)
 	c->min_version = srv->min_version;
 	c->max_version = srv->max_version;
 	c->tickets = srv->tickets;
+	c->method = TLS_EAP_TYPE_TLS;
 	c->state = TLS_STEP_CONTINUE;
 	cert_verdict_init(&c->verdict);
 	return c;
@@ -153,6 +156,17 @@ static enum tls_step conn_fail(struct tls_conn *c, int ssl_err)
  * decrypted, tls_resume.c); without one, fail closed. */
 static enum tls_step resumed_done(struct tls_conn *c)
 {
+	if (c->tunnel_tickets) {
+		/* TTLS/PEAP: nothing to re-check but the ticket's own checks (method, age). */
+		if (!c->resumed) {
+			snprintf(c->failure, sizeof(c->failure),
+				 "resumed without a checked ticket");
+			c->state = TLS_STEP_FAILED;
+			return c->state;
+		}
+		c->state = TLS_STEP_DONE;
+		return c->state;
+	}
 	if (!c->peer)
 		c->peer = SSL_get1_peer_certificate(c->ssl); /* from the ticket's session */
 	if (!c->resumed || !c->peer) {
@@ -173,6 +187,60 @@ void tls_conn_no_client_cert(struct tls_conn *c)
 	SSL_set_num_tickets(c->ssl, 0);
 	SSL_set_options(c->ssl, SSL_OP_NO_TICKET);
 	c->no_client_cert = true;
+}
+
+void tls_conn_tunnel_tickets(struct tls_conn *c, uint8_t eap_type, bool inner_required)
+{
+	c->method = eap_type;
+	c->inner_required = inner_required;
+	if (!c->no_client_cert || !c->tickets.on || (inner_required && !c->tickets.skip_inner))
+		return;
+	c->tunnel_tickets = true;
+	SSL_clear_options(c->ssl, SSL_OP_NO_TICKET);
+	/* TLS 1.2 issues its ticket in the handshake (no inner identity in it); TLS 1.3 only
+	 * when tls_conn_send_ticket() asks, after the inner method. */
+	SSL_set_num_tickets(c->ssl, 0);
+}
+
+int tls_conn_send_ticket(struct tls_conn *c, char const *inner, size_t len)
+{
+	size_t before;
+
+	if (!c->tunnel_tickets || c->state != TLS_STEP_DONE ||
+	    SSL_version(c->ssl) != TLS1_3_VERSION)
+		return 0;
+	if (len > 253 || memchr(inner, '\0', len)) {
+		err_set("tls: inner identity of %zu octets cannot go into a ticket", len);
+		return -1;
+	}
+	if (c->ticket_inner) {
+		mem_wipe(c->ticket_inner, strlen(c->ticket_inner));
+		TALLOC_FREE(c->ticket_inner);
+	}
+	c->ticket_inner = talloc_strndup(c, inner, len);
+	if (!c->ticket_inner) {
+		err_set("tls: out of memory");
+		return -1;
+	}
+	before = BIO_ctrl_pending(c->out);
+	ERR_clear_error();
+	/* Queued, then written by the next handshake call (RFC 8446 4.6.1). */
+	if (SSL_new_session_ticket(c->ssl) != 1 || SSL_do_handshake(c->ssl) != 1) {
+		char why[200];
+
+		tls_openssl_reason(why, sizeof(why));
+		err_set("tls: cannot send a session ticket: %s", why);
+		return -1;
+	}
+	return BIO_ctrl_pending(c->out) > before ? 1 : 0;
+}
+
+char const *tls_conn_resume_inner(struct tls_conn const *c)
+{
+	if (!c->tunnel_tickets || !c->tickets.skip_inner || c->state != TLS_STEP_DONE ||
+	    !c->resumed || !c->resumed->inner[0] || SSL_version(c->ssl) != TLS1_3_VERSION)
+		return NULL;
+	return c->resumed->inner;
 }
 
 enum tls_step tls_conn_step(struct tls_conn *c)

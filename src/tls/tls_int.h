@@ -20,6 +20,7 @@ struct tls_ticket_conf {
 	enum cert_crl_check check_crl;
 	bool allow_expired_crl;
 	enum cert_identity_binding binding;
+	bool skip_inner;		/* resume_skip_inner (TTLS/PEAP, TLS 1.3 only) */
 };
 
 struct tls_server {
@@ -32,13 +33,17 @@ struct tls_server {
 
 /* The authorization of a full handshake, as carried in a ticket (tls_resume.c). */
 #define TLS_RESUME_CHAIN_MAX 6
+#define TLS_EAP_TYPE_TLS 13		/* the EAP method of a connection unless told */
 struct tls_resume {
+	uint8_t method;			/* EAP Type the ticket was issued for (13, 21, 25) */
+	char inner[254];		/* TTLS/PEAP: inner identity that succeeded, or "" */
 	int64_t auth_time;		/* when the full handshake authenticated the peer */
 	int64_t not_after;		/* the leaf's notAfter, unix time */
 	bool warning;			/* the verdict carried a warning (expired CRL tolerated) */
 	char warning_detail[CERT_DETAIL_MAX];
 	char identity[254];		/* the EAP identity of the full handshake */
-	unsigned n_certs;		/* leaf first, then intermediates (chain CRL checks) */
+	unsigned n_certs;		/* leaf first, then intermediates (chain CRL checks);
+					 * 0 for a tunnel (TTLS/PEAP: no client certificate) */
 	struct {
 		uint8_t issuer[512];	/* DER X509_NAME */
 		size_t issuer_len;
@@ -49,6 +54,10 @@ struct tls_resume {
 
 struct tls_conn {
 	bool no_client_cert;	/* TTLS/PEAP: no client certificate asked for */
+	bool tunnel_tickets;	/* TTLS/PEAP with tickets (tls_conn_tunnel_tickets) */
+	bool inner_required;	/* resume only from a ticket holding an inner identity */
+	uint8_t method;		/* EAP Type written into and required of tickets */
+	char *ticket_inner;	/* inner identity for the next ticket (tls_conn_send_ticket) */
 	SSL *ssl;
 	BIO *in, *out; /* owned by ssl: peer records in, records to send out */
 	struct cert_rules rules;

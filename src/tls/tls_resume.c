@@ -7,11 +7,17 @@
  * not expired since, the EAP identity is the same when bound, and no current CRL of the
  * server lists the certificate (or, with check_crl = chain, its intermediates).
  *
- * Format (version 1), all integers big endian:
- *	u8 version, u8 verdict reason, u8 flags (1 = verdict warning), u8 n certs (1..6)
+ * Format (version 2), all integers big endian:
+ *	u8 version, u8 EAP method Type (13 TLS, 21 TTLS, 25 PEAP), u8 verdict reason,
+ *	u8 flags (1 = verdict warning), u8 n certs (1..6; 0 for TTLS/PEAP, which ask for none)
  *	u32 u32 auth_time, u32 u32 not_after (two's complement 64-bit unix times)
  *	n x (u16 len, DER issuer Name; u16 len, DER serial INTEGER): leaf first
- *	2 x (u16 len, text): EAP identity, verdict warning detail
+ *	3 x (u16 len, text): EAP identity, verdict warning detail, inner identity (TTLS/PEAP:
+ *	the one whose inner method succeeded before a TLS 1.3 ticket was sent, else empty)
+ * Version 1 (EAP-TLS only: no method octet, no inner identity) is still read, so tickets
+ * issued before an upgrade keep resuming.
+ * A ticket only resumes the method it was issued for: an EAP-TLS ticket offered in TTLS (or
+ * the other way) means a full handshake.
  * The certificate's names are not repeated here: OpenSSL keeps the peer certificate in the
  * session it encrypts into the ticket, and a resumed connection reads them from it (after
  * checking that its issuer and serial are the ones stored here). That keeps a ticket with an
@@ -26,7 +32,8 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
-#define RESUME_VERSION 1
+#define RESUME_VERSION_1 1 /* EAP-TLS only, read for old tickets */
+#define RESUME_VERSION 2
 #define RESUME_FLAG_WARNING 0x01
 #define CLOCK_SKEW_MAX 300 /* seconds a peer server's clock may be ahead */
 
@@ -37,9 +44,11 @@ static void text_fields(struct tls_resume *r, char **f, size_t *cap)
 	cap[0] = sizeof(r->identity);
 	f[1] = r->warning_detail;
 	cap[1] = sizeof(r->warning_detail);
+	f[2] = r->inner;
+	cap[2] = sizeof(r->inner);
 }
 
-#define N_TEXT 2
+#define N_TEXT 3
 
 static int64_t time_epoch(ASN1_TIME const *t)
 {
@@ -75,6 +84,13 @@ static int resume_from_peer(struct tls_conn const *c, struct tls_resume *r)
 
 	struct tls_peer_info info;
 
+	r->method = c->method;
+	if (c->tunnel_tickets) {
+		/* TTLS/PEAP: no certificate; the inner identity is added by the caller. */
+		r->auth_time = tls_ticket_now(&c->tickets);
+		r->not_after = INT64_MAX;
+		return 0;
+	}
 	if (!c->peer || c->verdict.reason != CERT_OK || tls_conn_peer_info(c, &info) < 0)
 		return -1;
 	snprintf(r->identity, sizeof(r->identity), "%s", info.identity);
@@ -127,6 +143,7 @@ ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 	}
 	wcursor_init(&w, buf, cap);
 	wcursor_u8(&w, RESUME_VERSION);
+	wcursor_u8(&w, c->method);
 	wcursor_u8(&w, CERT_OK);
 	wcursor_u8(&w, r->warning ? RESUME_FLAG_WARNING : 0);
 	wcursor_u8(&w, (uint8_t)r->n_certs);
@@ -137,6 +154,8 @@ ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 		put_blob(&w, r->certs[i].serial, r->certs[i].serial_len);
 	}
 	text_fields(r, text, tcap);
+	/* The inner identity is only ever the one of this connection's inner success. */
+	text[2] = c->ticket_inner ? c->ticket_inner : (char *)"";
 	for (int i = 0; i < N_TEXT; i++)
 		put_blob(&w, text[i], strlen(text[i]));
 	return w.bad ? -1 : (ssize_t)wcursor_used(&w);
@@ -179,9 +198,13 @@ int tls_resume_decode(struct tls_resume *r, uint8_t const *data, size_t len)
 
 	memset(r, 0, sizeof(*r));
 	rcursor_init(&rc, data, data ? len : 0);
-	if (!rcursor_u8(&rc, &version) || version != RESUME_VERSION || !rcursor_u8(&rc, &reason) ||
-	    reason != CERT_OK || !rcursor_u8(&rc, &flags) || !rcursor_u8(&rc, &n) || n < 1 ||
-	    n > TLS_RESUME_CHAIN_MAX || !get_i64(&rc, &r->auth_time) ||
+	r->method = TLS_EAP_TYPE_TLS;
+	if (!rcursor_u8(&rc, &version) ||
+	    (version != RESUME_VERSION && version != RESUME_VERSION_1) ||
+	    (version == RESUME_VERSION && !rcursor_u8(&rc, &r->method)) ||
+	    !rcursor_u8(&rc, &reason) || reason != CERT_OK || !rcursor_u8(&rc, &flags) ||
+	    !rcursor_u8(&rc, &n) || n > TLS_RESUME_CHAIN_MAX ||
+	    (n < 1 && r->method == TLS_EAP_TYPE_TLS) || !get_i64(&rc, &r->auth_time) ||
 	    !get_i64(&rc, &r->not_after))
 		return -1;
 	r->warning = flags & RESUME_FLAG_WARNING;
@@ -193,7 +216,7 @@ int tls_resume_decode(struct tls_resume *r, uint8_t const *data, size_t len)
 			      &r->certs[i].serial_len, false))
 			return -1;
 	text_fields(r, text, tcap);
-	for (int i = 0; i < N_TEXT; i++)
+	for (int i = 0; i < (version == RESUME_VERSION ? N_TEXT : N_TEXT - 1); i++)
 		if (!get_blob(&rc, text[i], tcap[i], NULL, true))
 			return -1;
 	return rcursor_left(&rc) == 0 ? 0 : -1;
@@ -282,6 +305,33 @@ static bool leaf_matches(struct tls_resume const *r, X509 *x)
 	       memcmp(mine.certs[0].serial, r->certs[0].serial, r->certs[0].serial_len) == 0;
 }
 
+/* TTLS/PEAP: no certificate to re-check; the ticket's age, and that it holds none. */
+static bool tunnel_allowed(struct tls_conn const *c, struct tls_resume const *r, int64_t now,
+			   char *why, size_t cap)
+{
+	if (r->n_certs != 0) {
+		snprintf(why, cap, "tunnel ticket holds a client certificate");
+		return false;
+	}
+	if (c->inner_required && !r->inner[0]) {
+		snprintf(why, cap, "ticket holds no inner identity (TLS 1.2 ticket, issued before "
+			 "the inner method), and this method's peers skip the inner method when "
+			 "resuming");
+		return false;
+	}
+	if (now - r->auth_time > (int64_t)c->tickets.lifetime) {
+		snprintf(why, cap, "full handshake %lld s ago, ticket_lifetime is %u",
+			 (long long)(now - r->auth_time), c->tickets.lifetime);
+		return false;
+	}
+	if (r->auth_time - now > CLOCK_SKEW_MAX) {
+		snprintf(why, cap, "ticket issued %lld s in the future (check the clocks)",
+			 (long long)(r->auth_time - now));
+		return false;
+	}
+	return true;
+}
+
 bool tls_resume_allowed(struct tls_conn const *c, struct tls_resume const *r, X509 *peer,
 			X509_STORE *store, char *why, size_t cap)
 {
@@ -289,7 +339,14 @@ bool tls_resume_allowed(struct tls_conn const *c, struct tls_resume const *r, X5
 	bool bound = c->tickets.binding != CERT_BIND_NONE;
 	char serial[80] = "?", not_after[24] = "?";
 
-	if (!peer || !leaf_matches(r, peer)) {
+	if (r->method != c->method) {
+		snprintf(why, cap, "ticket of EAP method %u offered to EAP method %u",
+			 (unsigned)r->method, (unsigned)c->method);
+		return false;
+	}
+	if (c->tunnel_tickets)
+		return tunnel_allowed(c, r, now, why, cap);
+	if (!peer || r->n_certs < 1 || !leaf_matches(r, peer)) {
 		snprintf(why, cap, "ticket's certificate does not match its authorization");
 		return false;
 	}

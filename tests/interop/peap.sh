@@ -149,4 +149,50 @@ run_eapol nak "$(peap_conf nak bob hello)"
 check "default tls: PEAP peer Naks and is accepted" accepted nak
 echo "round trips (PEAP after a Nak): $(round_trips "$WORK/nak.log")"
 stop_latchd
+
+# Session resumption (tickets), eapol_test -r 2: one full and two resumed authentications,
+# TLS 1.2 and 1.3. resume_skip_inner = no: EAP-MSCHAPv2 runs inside every time; = yes: a
+# resumed TLS 1.3 session gets the Result TLV at once (the ticket, sent after the inner
+# success, holds the inner identity); TLS 1.2 tickets are issued before the inner method,
+# so TLS 1.2 runs it again (src/tls/tls.h "Tunnel tickets").
+mark=0
+since_mark() { tail -n +$((mark + 1)) "$WORK/latchd.log"; }
+accepts_with() { test "$(since_mark | grep -c "Access-Accept for EAP identity.*$1")" -eq "$2"; }
+for skip in no yes; do
+	write_eap_config rsa "resume_skip_inner = $skip" "default_method = peap"
+	start_latchd
+	for v in 12 13; do
+		n="res-$skip-$v"
+		ph="peapver=0 tls_disable_session_ticket=0 tls_disable_tlsv1_3=$((v == 12))"
+		mark=$(wc -l <"$WORK/latchd.log")
+		run_eapol "$n" "$(peap_conf "$n" bob hello "anonymous_identity=\"anon@example.test\"
+	phase1=\"$ph\"")" -r 2
+		what="PEAP TLS 1.$((v - 10)) resume_skip_inner=$skip"
+		check "$what: 3 authentications, keys OK" \
+			grep -q 'MPPE keys OK: 3  mismatch: 0' "$WORK/$n.log"
+		check "$what: 2 resumed" \
+			test "$(grep -c 'Handshake finished - resumed=1' "$WORK/$n.log")" -eq 2
+		check "$what: the Accept's User-Name is the inner identity" \
+			test "$(since_mark | grep -c 'User-Name = "bob"')" -ge 3
+		if [ $skip = yes ] && [ $v = 13 ]; then
+			skipped='tls=1.3 resumed cert=(none) inner=resumed identity="bob"'
+			check "$what: inner method skipped when resumed" accepts_with "$skipped" 2
+			check "$what: inner method ran in the full one" \
+				accepts_with "inner=mschapv2" 1
+		else
+			check "$what: inner method ran every time" \
+				accepts_with "inner=mschapv2" 3
+			check "$what: ... twice in a resumed session" \
+				accepts_with "resumed.*inner=mschapv2" 2
+		fi
+		echo "$what: $(round_trips "$WORK/$n.log") round trips for 3 authentications"
+	done
+	[ $skip = yes ] || stop_latchd
+done
+check "PEAP TLS 1.3: skipping the inner method saves round trips" \
+	test "$(round_trips "$WORK/res-yes-13.log")" -lt "$(round_trips "$WORK/res-no-13.log")"
+# A user deleted or set to Auth-Type := Reject since the full handshake is not resumed in:
+# tests/unit/test_tunnel_resume.c (eapol_test keeps its tickets only within one process).
+check "latchd survived" kill -0 "$LATCHD_PID"
+stop_latchd
 finish

@@ -95,4 +95,62 @@ run_eapol unknown "$(ttls_conf unknown nobody x auth=PAP)"
 check "unknown inner user rejected" rejected unknown
 check "unknown inner user: reason logged" grep -q 'unknown user nobody' "$WORK/latchd.log"
 check "latchd survived" kill -0 "$LATCHD_PID"
+stop_latchd
+
+# Session resumption (tickets) for TTLS, eapol_test -r 2: three authentications in a row.
+# TTLS peers skip the inner method on a resumed session (RFC 5281 lets the server skip it;
+# wpa_supplicant then sends no credentials), so a TTLS session resumes only from a TLS 1.3
+# ticket sent after the inner method succeeded, holding the inner identity, and only with
+# resume_skip_inner = yes. Otherwise (= no, or TLS 1.2, whose ticket is issued before the
+# inner method) every authentication is a full handshake and runs the inner method.
+mark=0
+since_mark() { tail -n +$((mark + 1)) "$WORK/latchd.log"; }
+accepts_with() { test "$(since_mark | grep -c "Access-Accept for EAP identity.*$1")" -eq "$2"; }
+resumed_count() { test "$(grep -c 'Handshake finished - resumed=1' "$WORK/$1.log")" -eq "$2"; }
+for skip in no yes; do
+	write_eap_config rsa "resume_skip_inner = $skip" "default_method = ttls"
+	printf '\ncarol\tCleartext-Password := "carolpass"\n' >>"$WORK/raddb/users"
+	start_latchd
+	for v in 12 13; do
+		for ph2 in auth=PAP auth=MSCHAPV2 autheap=MSCHAPV2; do
+			m=$(echo "${ph2#*=}" | tr 'A-Z' 'a-z')
+			[ "${ph2%%=*}" = autheap ] && m=eap
+			n="res-$skip-$v-$m"
+			ph="tls_disable_session_ticket=0 tls_disable_tlsv1_3=$((v == 12))"
+			mark=$(wc -l <"$WORK/latchd.log")
+			conf=$(ttls_conf "$n" carol carolpass "$ph2" "phase1=\"$ph\"")
+			run_eapol "$n" "$conf" -r 2
+			what="TTLS $ph2 TLS 1.$((v - 10)) resume_skip_inner=$skip"
+			check "$what: 3 authentications, keys OK" \
+				grep -q 'MPPE keys OK: 3  mismatch: 0' "$WORK/$n.log"
+			if [ $skip = yes ] && [ $v = 13 ]; then
+				check "$what: 2 resumed" resumed_count "$n" 2
+				skipped='inner="carol" inner_method=resumed tls=1.3 resumed'
+				check "$what: inner method skipped when resumed" \
+					accepts_with "$skipped" 2
+				check "$what: inner method ran in the full one" \
+					accepts_with "inner_method=$m" 1
+				check "$what: the Accept's User-Name is the inner identity" \
+					test "$(since_mark | grep -c 'User-Name = "carol"')" -ge 3
+			else
+				check "$what: no resumption without the inner identity" \
+					resumed_count "$n" 0
+				check "$what: inner method ran every time" \
+					accepts_with "inner_method=$m" 3
+			fi
+			echo "$what: $(round_trips "$WORK/$n.log") round trips, 3 authentications"
+		done
+	done
+	[ $skip = yes ] || stop_latchd
+done
+for m in pap mschapv2 eap; do
+	yes=$(round_trips "$WORK/res-yes-13-$m.log")
+	no=$(round_trips "$WORK/res-no-13-$m.log")
+	check "TTLS TLS 1.3 $m: skipping the inner method saves round trips ($yes < $no)" \
+		test "$yes" -lt "$no"
+done
+# A user deleted or set to Auth-Type := Reject since the full handshake is not resumed in:
+# tests/unit/test_tunnel_resume.c (eapol_test keeps its tickets only within one process).
+check "latchd survived" kill -0 "$LATCHD_PID"
+stop_latchd
 finish

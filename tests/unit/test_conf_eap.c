@@ -105,6 +105,7 @@ static void tls_optional_defaults_are(struct tls_settings const *s)
 	ck_assert_uint_eq(s->ticket_lifetime, 3600);
 	ck_assert_ptr_null(s->ticket_key_file);
 	ck_assert_uint_eq(s->ticket_key_rotation, 86400);
+	ck_assert(!s->resume_skip_inner);
 }
 
 START_TEST(test_full)
@@ -298,6 +299,27 @@ START_TEST(test_resumption_off)
 }
 END_TEST
 
+/* resume_skip_inner (TTLS/PEAP resumption) in eap { } or in tls { }. */
+START_TEST(test_skip_inner)
+{
+	struct conf *conf = load("eap-skip-inner-eap");
+
+	ck_assert(conf->eap.tls.resume_skip_inner);
+	talloc_free(conf);
+	conf = load("eap-skip-inner-tls");
+	ck_assert(conf->eap.tls.resume_skip_inner);
+	talloc_free(conf);
+}
+END_TEST
+
+START_TEST(test_skip_inner_errors)
+{
+	expect_error("eap-skip-inner-twice", "latchd.conf:8",
+		     "resume_skip_inner is also set in tls { } at");
+	expect_error("eap-skip-inner-bool", "latchd.conf:12", "resume_skip_inner");
+}
+END_TEST
+
 START_TEST(test_ticket_errors)
 {
 	expect_error("eap-ticket-lifetime", "latchd.conf:13",
@@ -321,6 +343,7 @@ static Suite *conf_eap_suite(void)
 	tcase_add_test(ok, test_relative_confdir);
 	tcase_add_test(ok, test_default_raddb);
 	tcase_add_test(ok, test_resumption_off);
+	tcase_add_test(ok, test_skip_inner);
 	suite_add_tcase(s, ok);
 
 	tcase_add_checked_fixture(bad, setup, teardown);
@@ -331,6 +354,7 @@ static Suite *conf_eap_suite(void)
 	tcase_add_test(bad, test_min_above_max);
 	tcase_add_test(bad, test_method_not_known);
 	tcase_add_test(bad, test_ticket_errors);
+	tcase_add_test(bad, test_skip_inner_errors);
 	tcase_add_test(bad, test_crl_without_source);
 	tcase_add_test(bad, test_other_errors);
 	suite_add_tcase(s, bad);

@@ -501,7 +501,17 @@ START_TEST(test_appdata_hostile)
 		copy[i] ^= 0x80;
 		(void)tls_resume_decode(r, copy, (size_t)n); /* must not crash or overrun */
 	}
-	buf[1] = CERT_REVOKED; /* a stored verdict that was not ok */
+	/* format 1 (before TTLS/PEAP tickets: no method octet, no inner identity) still reads
+	 * as an EAP-TLS ticket */
+	ck_assert_uint_eq(buf[1], 13);
+	copy[0] = 1;
+	memcpy(copy + 1, buf + 2, (size_t)n - 4);
+	ck_assert_uint_eq(buf[n - 2], 0); /* empty inner identity */
+	ck_assert_uint_eq(buf[n - 1], 0);
+	ck_assert_int_eq(tls_resume_decode(r, copy, (size_t)n - 3), 0);
+	ck_assert_uint_eq(r->method, 13);
+	ck_assert_str_eq(r->identity, "alice@example.test");
+	buf[2] = CERT_REVOKED; /* a stored verdict that was not ok */
 	ck_assert_int_eq(tls_resume_decode(r, buf, (size_t)n), -1);
 	ck_assert_int_eq(tls_resume_decode(r, NULL, 0), -1);
 	talloc_free(c);
