@@ -191,15 +191,20 @@ void tls_engine_describe(struct tls_engine const *e, char *buf, size_t cap)
 	struct tls_peer_info info;
 	int v = e->tls ? tls_conn_version(e->tls) : 0;
 	char const *ver = v == TLS_VERSION_1_3 ? "1.3" : v == TLS_VERSION_1_2 ? "1.2" : "-";
+	char const *refused = e->tls ? tls_conn_resume_refused(e->tls) : "";
+	char how[200] = "";
 
+	/* " resumed", or why a ticket the peer offered was not used (revoked since, ...). */
+	if (e->tls && tls_conn_resumed(e->tls))
+		snprintf(how, sizeof(how), " resumed");
+	else if (refused && refused[0])
+		snprintf(how, sizeof(how), " resume_refused=\"%.160s\"", refused);
 	if (!e->tls || tls_conn_peer_info(e->tls, &info) < 0) {
-		snprintf(buf, cap, "tls=%s%s cert=(none)", ver,
-			 e->tls && tls_conn_resumed(e->tls) ? " resumed" : "");
+		snprintf(buf, cap, "tls=%s%s cert=(none)", ver, how);
 		return;
 	}
 	snprintf(buf, cap, "tls=%s%s subject=\"%s\" issuer=\"%s\" serial=%s not_after=%s", ver,
-		 tls_conn_resumed(e->tls) ? " resumed" : "", info.subject, info.issuer, info.serial,
-		 info.not_after);
+		 how, info.subject, info.issuer, info.serial, info.not_after);
 }
 
 void tls_engine_peer_name(struct tls_engine const *e, enum eap_peer_name which, char *buf,

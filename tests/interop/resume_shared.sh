@@ -201,9 +201,11 @@ for v in 12 13; do
 		grep -q 'MPPE keys OK: 2  mismatch: 0' "$WORK/$n.log"
 	check "$n: the second authentication was a full handshake (supplicant)" \
 		handshakes "$WORK/$n.2" 0
-	check "$n: B accepted a full $t handshake" \
-		test "$(count "Access-Accept for $ID.* tls=1\.$((v - 10)) $SUBJECT" <"$WORK/$n.B")" = 1
+	check "$n: B accepted a full $t handshake, saying why it did not resume" \
+		test "$(count "Access-Accept for $ID.* tls=1\.$((v - 10)) resume_refused=\"[^\"]*\" $SUBJECT" \
+			<"$WORK/$n.B")" = 1
 	check "$n: B resumed nothing" test "$(count ' resumed subject=' <"$WORK/$n.B")" = 0
+	sed -n 's/.*\(resume_refused="[^"]*"\).*/B: \1/p' "$WORK/$n.B" | head -n 1
 
 	# 3. same key file, but B's CRL revokes the certificate: no resumption, a reject.
 	n="revoked$v"
@@ -227,6 +229,9 @@ for v in 12 13; do
 		"$WORK/$n.B"
 	check "$n: B accepted nothing, resumed nothing" \
 		test "$(grep -Ec 'Access-Accept| resumed subject=' "$WORK/$n.B")" = 0
+	sed -n 's/.*\(resume_refused="[^"]*"\).*/B: \1/p' "$WORK/$n.B" | head -n 1
+	check "$n: B logged that it refused the ticket because of the revocation" \
+		grep -q 'Access-Reject for .*resume_refused="[^"]*revoked' "$WORK/$n.B"
 	check "$n: B's Access-Reject carries no MS-MPPE keys" \
 		eval "grep -q 'sending Access-Reject' '$WORK/$n.B' &&
 			test \"\$(grep -c 'MS-MPPE' '$WORK/$n.B')\" = 0"

@@ -19,19 +19,7 @@ dave	NT-Password := $nthash
 USERS
 start_latchd
 
-hexof() { grep -m1 "$2" "$1" | sed 's/.*hexdump(len=[0-9]*)://' | tr -d ' '; }
-keys_match() {
-	local log=$1 msk recv send
-	msk=$(hexof "$log" 'Derived key - hexdump(len=64)')
-	recv=$(hexof "$log" 'MS-MPPE-Recv-Key')
-	send=$(hexof "$log" 'MS-MPPE-Send-Key')
-	[ ${#msk} -eq 128 ] && [ "$msk" = "$recv$send" ]
-}
-accepted() { grep -q '^SUCCESS$' "$WORK/$1.log" && grep -q 'code=2 (Access-Accept)' "$WORK/$1.log"; }
-rejected() {
-	! grep -q '^SUCCESS$' "$WORK/$1.log" && grep -q 'code=3 (Access-Reject)' "$WORK/$1.log" &&
-		! grep -q 'MS-MPPE' "$WORK/$1.log"
-}
+# hexof, keys_match, accepted, rejected: tests/interop/lib.sh
 
 # ttls_conf NAME USER PASSWORD PHASE2 [extra]
 ttls_conf() {
