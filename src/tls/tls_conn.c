@@ -168,8 +168,8 @@ static enum tls_step resumed_done(struct tls_conn *c)
 		return c->state;
 	}
 	if (!c->peer)
-		c->peer = SSL_get1_peer_certificate(c->ssl); /* from the ticket's session */
-	if (!c->resumed || !c->peer) {
+		c->peer = SSL_get1_peer_certificate(c->ssl); /* format 1/2 tickets only */
+	if (!c->resumed || (!c->peer && !c->resumed->has_peer)) {
 		cert_verdict_set(&c->verdict, CERT_OTHER, 0, "resumed without a checked ticket");
 		return conn_fail(c, SSL_ERROR_NONE);
 	}

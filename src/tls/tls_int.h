@@ -44,6 +44,8 @@ struct tls_resume {
 	char identity[254];		/* the EAP identity of the full handshake */
 	unsigned n_certs;		/* leaf first, then intermediates (chain CRL checks);
 					 * 0 for a tunnel (TTLS/PEAP: no client certificate) */
+	bool has_peer;			/* format 3: peer below holds the leaf's names */
+	struct tls_peer_info peer;	/* printed fields of the leaf (identity unused) */
 	struct {
 		uint8_t issuer[512];	/* DER X509_NAME */
 		size_t issuer_len;
@@ -93,11 +95,24 @@ ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap);
 int tls_resume_decode(struct tls_resume *r, uint8_t const *data, size_t len);
 
 /* May the ticket's authorization r be used now by c? peer is the certificate in the
- * ticket's session and must be the one r describes. Checks the stored verdict, the
+ * ticket's session (tickets of format 1 and 2; NULL from format 3 on) and must be the one r
+ * describes. Checks the stored verdict, the
  * lifetime, the certificate's notAfter, the EAP identity (when bound) and revocation
  * against store's current CRLs. Returns true, or false with why filled. */
 bool tls_resume_allowed(struct tls_conn const *c, struct tls_resume const *r, X509 *peer,
 			X509_STORE *store, char *why, size_t cap);
+
+/* Print the names of certificate x into *out (all but out->identity). */
+void tls_peer_print(X509 *x, struct tls_peer_info *out);
+
+/* The cipher tickets are encrypted with (tls_ticket_cipher.c): AES-256-CBC of the serialized
+ * session without its peer certificate. Decrypt with EVP_aes_256_cbc(). */
+EVP_CIPHER const *tls_ticket_cipher(void);
+
+/* Copy the DER SSL_SESSION in (inl octets) to out (cap octets) without its peer certificate
+ * element. Returns the octets written, or 0 (nothing written) when in is not a well-formed
+ * SEQUENCE holding exactly one such element, or cap is below inl. */
+size_t tls_ticket_strip_peer(uint8_t const *in, size_t inl, uint8_t *out, size_t cap);
 
 /* OpenSSL's first queued error as text (and clear the queue), or "unknown error". */
 void tls_openssl_reason(char *buf, size_t cap);

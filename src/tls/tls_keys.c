@@ -115,16 +115,30 @@ int tls_conn_peer_info(struct tls_conn const *c, struct tls_peer_info *out)
 		snprintf(out->identity, sizeof(out->identity), "%s", c->resumed->identity);
 	else
 		identity_print(c, out->identity, sizeof(out->identity));
+	if (c->resumed && c->resumed->has_peer && SSL_session_reused(c->ssl) == 1) {
+		char identity[sizeof(out->identity)];
+
+		/* the names the full handshake printed, from the ticket (tls_resume.c) */
+		memcpy(identity, out->identity, sizeof(identity));
+		*out = c->resumed->peer;
+		memcpy(out->identity, identity, sizeof(identity));
+		return 0;
+	}
 	if (!c->peer) {
 		err_set("tls: the client sent no certificate");
 		return -1;
 	}
-	cert_name_print(X509_get_subject_name(c->peer), out->subject, sizeof(out->subject));
-	cert_name_print(X509_get_issuer_name(c->peer), out->issuer, sizeof(out->issuer));
-	cert_serial_print(c->peer, out->serial, sizeof(out->serial));
-	cert_time_print(X509_get0_notAfter(c->peer), out->not_after, sizeof(out->not_after));
-	cert_sans_print(c->peer, out->sans, sizeof(out->sans));
-	cert_cn_get(c->peer, out->cn, sizeof(out->cn));
-	cert_san_name_get(c->peer, out->san_name, sizeof(out->san_name));
+	tls_peer_print(c->peer, out);
 	return 0;
+}
+
+void tls_peer_print(X509 *x, struct tls_peer_info *out)
+{
+	cert_name_print(X509_get_subject_name(x), out->subject, sizeof(out->subject));
+	cert_name_print(X509_get_issuer_name(x), out->issuer, sizeof(out->issuer));
+	cert_serial_print(x, out->serial, sizeof(out->serial));
+	cert_time_print(X509_get0_notAfter(x), out->not_after, sizeof(out->not_after));
+	cert_sans_print(x, out->sans, sizeof(out->sans));
+	cert_cn_get(x, out->cn, sizeof(out->cn));
+	cert_san_name_get(x, out->san_name, sizeof(out->san_name));
 }

@@ -4,24 +4,28 @@
  * the original one and that revocation be checked again). Encoded into the ticket's
  * application data when OpenSSL makes a ticket, decoded and checked when a peer offers one:
  * the verdict was ok, the full handshake is at most ticket_lifetime old, the certificate has
- * not expired since, the EAP identity is the same when bound, and no current CRL of the
- * server lists the certificate (or, with check_crl = chain, its intermediates).
+ * not expired since, the EAP identity is the same when bound, and (unless check_crl = no,
+ * under which the full handshake read no CRL either) no current CRL of the server lists the
+ * certificate (or, with check_crl = chain, its intermediates).
  *
- * Format (version 2), all integers big endian:
+ * Format (version 3), all integers big endian:
  *	u8 version, u8 EAP method Type (13 TLS, 21 TTLS, 25 PEAP), u8 verdict reason,
  *	u8 flags (1 = verdict warning), u8 n certs (1..6; 0 for TTLS/PEAP, which ask for none)
  *	u32 u32 auth_time, u32 u32 not_after (two's complement 64-bit unix times)
  *	n x (u16 len, DER issuer Name; u16 len, DER serial INTEGER): leaf first
- *	3 x (u16 len, text): EAP identity, verdict warning detail, inner identity (TTLS/PEAP:
- *	the one whose inner method succeeded before a TLS 1.3 ticket was sent, else empty)
- * Version 1 (EAP-TLS only: no method octet, no inner identity) is still read, so tickets
- * issued before an upgrade keep resuming.
+ *	10 x (u16 len, text): EAP identity, verdict warning detail, inner identity (TTLS/PEAP:
+ *	the one whose inner method succeeded before a TLS 1.3 ticket was sent, else empty), then
+ *	the leaf's subject, issuer, serial, notAfter, SANs, CN and SAN name as tls_peer_info
+ *	prints them (empty for TTLS/PEAP)
+ * Version 2 (only the first 3 texts) and version 1 (EAP-TLS only: no method octet, 2 texts)
+ * are still read, so tickets issued before an upgrade keep resuming: their sessions carry the
+ * peer certificate, which then supplies the names.
  * A ticket only resumes the method it was issued for: an EAP-TLS ticket offered in TTLS (or
  * the other way) means a full handshake.
- * The certificate's names are not repeated here: OpenSSL keeps the peer certificate in the
- * session it encrypts into the ticket, and a resumed connection reads them from it (after
- * checking that its issuer and serial are the ones stored here). That keeps a ticket with an
- * RSA leaf near 1.2 KB, so the final server flight still fits one 1400-octet EAP fragment.
+ * From version 3 on the session inside the ticket holds no certificate (tls_ticket_cipher.c
+ * leaves it out): the names above replace it, a few hundred octets instead of a DER
+ * certificate, so a resumed ClientHello fits one 1400-octet EAP fragment and a resumption
+ * decodes no certificate.
  */
 #include "tls/tls_int.h"
 #include "util/cursor.h"
@@ -33,22 +37,34 @@
 #include <openssl/x509v3.h>
 
 #define RESUME_VERSION_1 1 /* EAP-TLS only, read for old tickets */
-#define RESUME_VERSION 2
+#define RESUME_VERSION_2 2 /* 3 texts, the certificate in the session */
+#define RESUME_VERSION 3
 #define RESUME_FLAG_WARNING 0x01
 #define CLOCK_SKEW_MAX 300 /* seconds a peer server's clock may be ahead */
+
+#define N_TEXT 10
+#define N_TEXT_V2 3
+#define N_TEXT_V1 2
 
 /* The text fields of a tls_resume, in format order. */
 static void text_fields(struct tls_resume *r, char **f, size_t *cap)
 {
-	f[0] = r->identity;
-	cap[0] = sizeof(r->identity);
-	f[1] = r->warning_detail;
-	cap[1] = sizeof(r->warning_detail);
-	f[2] = r->inner;
-	cap[2] = sizeof(r->inner);
-}
+	char *fields[] = {
+		r->identity, r->warning_detail, r->inner, r->peer.subject, r->peer.issuer,
+		r->peer.serial, r->peer.not_after, r->peer.sans, r->peer.cn, r->peer.san_name,
+	};
+	size_t const sizes[] = {
+		sizeof(r->identity), sizeof(r->warning_detail), sizeof(r->inner),
+		sizeof(r->peer.subject), sizeof(r->peer.issuer), sizeof(r->peer.serial),
+		sizeof(r->peer.not_after), sizeof(r->peer.sans), sizeof(r->peer.cn),
+		sizeof(r->peer.san_name),
+	};
 
-#define N_TEXT 3
+	_Static_assert(sizeof(fields) / sizeof(fields[0]) == N_TEXT, "one size per text");
+	_Static_assert(sizeof(sizes) / sizeof(sizes[0]) == N_TEXT, "one size per text");
+	memcpy(f, fields, sizeof(fields));
+	memcpy(cap, sizes, sizeof(sizes));
+}
 
 static int64_t time_epoch(ASN1_TIME const *t)
 {
@@ -94,6 +110,8 @@ static int resume_from_peer(struct tls_conn const *c, struct tls_resume *r)
 	if (!c->peer || c->verdict.reason != CERT_OK || tls_conn_peer_info(c, &info) < 0)
 		return -1;
 	snprintf(r->identity, sizeof(r->identity), "%s", info.identity);
+	r->peer = info;
+	r->has_peer = true;
 	r->auth_time = tls_ticket_now(&c->tickets);
 	r->not_after = time_epoch(X509_get0_notAfter(c->peer));
 	r->warning = c->verdict.warning;
@@ -140,6 +158,13 @@ ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 		if (resume_from_peer(c, &local) < 0)
 			return 0;
 		r = &local;
+	} else if (!r->has_peer && r->n_certs > 0) {
+		/* resumed from a format 1/2 ticket: the names come from its session's certificate */
+		if (!c->peer)
+			return 0;
+		local = *r;
+		tls_peer_print(c->peer, &local.peer);
+		r = &local;
 	}
 	wcursor_init(&w, buf, cap);
 	wcursor_u8(&w, RESUME_VERSION);
@@ -157,7 +182,7 @@ ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 	/* The inner identity is only ever the one of this connection's inner success. */
 	text[2] = c->ticket_inner ? c->ticket_inner : (char *)"";
 	for (int i = 0; i < N_TEXT; i++)
-		put_blob(&w, text[i], strlen(text[i]));
+		put_blob(&w, text[i], strlen(text[i])); /* names: "" for TTLS/PEAP */
 	return w.bad ? -1 : (ssize_t)wcursor_used(&w);
 }
 
@@ -192,6 +217,7 @@ static bool get_blob(struct rcursor *rc, void *out, size_t cap, size_t *len, boo
 int tls_resume_decode(struct tls_resume *r, uint8_t const *data, size_t len)
 {
 	uint8_t version = 0, reason = 0xff, flags = 0, n = 0;
+	int n_text;
 	char *text[N_TEXT];
 	size_t tcap[N_TEXT];
 	struct rcursor rc;
@@ -199,9 +225,8 @@ int tls_resume_decode(struct tls_resume *r, uint8_t const *data, size_t len)
 	memset(r, 0, sizeof(*r));
 	rcursor_init(&rc, data, data ? len : 0);
 	r->method = TLS_EAP_TYPE_TLS;
-	if (!rcursor_u8(&rc, &version) ||
-	    (version != RESUME_VERSION && version != RESUME_VERSION_1) ||
-	    (version == RESUME_VERSION && !rcursor_u8(&rc, &r->method)) ||
+	if (!rcursor_u8(&rc, &version) || version < RESUME_VERSION_1 || version > RESUME_VERSION ||
+	    (version >= RESUME_VERSION_2 && !rcursor_u8(&rc, &r->method)) ||
 	    !rcursor_u8(&rc, &reason) || reason != CERT_OK || !rcursor_u8(&rc, &flags) ||
 	    !rcursor_u8(&rc, &n) || n > TLS_RESUME_CHAIN_MAX ||
 	    (n < 1 && r->method == TLS_EAP_TYPE_TLS) || !get_i64(&rc, &r->auth_time) ||
@@ -216,9 +241,12 @@ int tls_resume_decode(struct tls_resume *r, uint8_t const *data, size_t len)
 			      &r->certs[i].serial_len, false))
 			return -1;
 	text_fields(r, text, tcap);
-	for (int i = 0; i < (version == RESUME_VERSION ? N_TEXT : N_TEXT - 1); i++)
+	n_text = version == RESUME_VERSION ? N_TEXT : version == RESUME_VERSION_2 ? N_TEXT_V2
+										: N_TEXT_V1;
+	for (int i = 0; i < n_text; i++)
 		if (!get_blob(&rc, text[i], tcap[i], NULL, true))
 			return -1;
+	r->has_peer = version == RESUME_VERSION && n > 0;
 	return rcursor_left(&rc) == 0 ? 0 : -1;
 }
 
@@ -346,12 +374,19 @@ bool tls_resume_allowed(struct tls_conn const *c, struct tls_resume const *r, X5
 	}
 	if (c->tunnel_tickets)
 		return tunnel_allowed(c, r, now, why, cap);
-	if (!peer || r->n_certs < 1 || !leaf_matches(r, peer)) {
+	/* Format 3: no certificate in the session, the names are in r (both sealed by the
+	 * ticket's HMAC). Formats 1 and 2: the session's certificate must be the one r names. */
+	if (r->n_certs < 1 || (peer ? !leaf_matches(r, peer) : !r->has_peer)) {
 		snprintf(why, cap, "ticket's certificate does not match its authorization");
 		return false;
 	}
-	cert_serial_print(peer, serial, sizeof(serial));
-	cert_time_print(X509_get0_notAfter(peer), not_after, sizeof(not_after));
+	if (peer) {
+		cert_serial_print(peer, serial, sizeof(serial));
+		cert_time_print(X509_get0_notAfter(peer), not_after, sizeof(not_after));
+	} else {
+		snprintf(serial, sizeof(serial), "%s", r->peer.serial);
+		snprintf(not_after, sizeof(not_after), "%s", r->peer.not_after);
+	}
 
 	if (now - r->auth_time > (int64_t)c->tickets.lifetime) {
 		snprintf(why, cap, "full handshake %lld s ago, ticket_lifetime is %u",
@@ -372,5 +407,8 @@ bool tls_resume_allowed(struct tls_conn const *c, struct tls_resume const *r, X5
 		snprintf(why, cap, "EAP identity differs from the one of the full handshake");
 		return false;
 	}
+	/* check_crl = no: the full handshake looked at no CRL, nor does its resumption. */
+	if (c->tickets.check_crl == CERT_CRL_NONE)
+		return true;
 	return revocation_ok(c, r, store, now, serial, why, cap);
 }

