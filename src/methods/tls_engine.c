@@ -189,7 +189,7 @@ int tls_engine_keys(struct tls_engine *e, uint8_t type, struct eap_keys *out)
 void tls_engine_describe(struct tls_engine const *e, char *buf, size_t cap)
 {
 	struct tls_peer_info info;
-	int v = e->tls ? tls_conn_version(e->tls) : 0;
+	int v = e->tls ? tls_conn_chosen_version(e->tls) : 0;
 	char const *ver = v == TLS_VERSION_1_3 ? "1.3" : v == TLS_VERSION_1_2 ? "1.2" : "-";
 	char const *refused = e->tls ? tls_conn_resume_refused(e->tls) : "";
 	char how[200] = "";

@@ -197,6 +197,10 @@ ssize_t tls_conn_read_app(struct tls_conn *c, uint8_t *buf, size_t cap);
 #define TLS_VERSION_1_3 0x0304
 /* The negotiated version (0x0303, 0x0304) once the handshake is DONE, else 0. */
 int tls_conn_version(struct tls_conn const *c);
+
+/* For logs: the version the server chose in its ServerHello, also when the handshake failed
+ * afterwards (a rejected certificate); 0 if it never got that far. */
+int tls_conn_chosen_version(struct tls_conn const *c);
 /*
  * Was the session resumed from a ticket? Only true once DONE, and only after the ticket's
  * stored authorization passed the checks (verdict ok, certificate not expired, not revoked

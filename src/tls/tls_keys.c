@@ -75,6 +75,18 @@ int tls_conn_version(struct tls_conn const *c)
 	return v == TLS1_2_VERSION || v == TLS1_3_VERSION ? v : 0;
 }
 
+int tls_conn_chosen_version(struct tls_conn const *c)
+{
+	int v = SSL_version(c->ssl);
+
+	if (c->state == TLS_STEP_DONE)
+		return tls_conn_version(c);
+	/* the cipher is chosen together with the version, before the ServerHello is written */
+	if (!SSL_get_pending_cipher(c->ssl) && !SSL_get_current_cipher(c->ssl))
+		return 0;
+	return v == TLS1_2_VERSION || v == TLS1_3_VERSION ? v : 0;
+}
+
 bool tls_conn_resumed(struct tls_conn const *c)
 {
 	return c->state == TLS_STEP_DONE && c->resumed && SSL_session_reused(c->ssl) == 1;

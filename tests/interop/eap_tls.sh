@@ -56,6 +56,8 @@ for bad in expired revoked unknown noclientauth; do
 done
 check "expired: reason logged" grep -q 'identity "expired@example.test".*expired' "$WORK/latchd.log"
 check "revoked: reason logged" grep -q 'identity "revoked@example.test".*revoked' "$WORK/latchd.log"
+check "revoked: the reject line names the TLS version" \
+	grep -q 'identity "revoked@example.test".*tls=1\.[23] ' "$WORK/latchd.log"
 check "unknown CA: reason logged" grep -qi 'identity "unknown@example.test".*unknown CA\|identity "unknown@example.test".*issuer' "$WORK/latchd.log"
 check "no clientAuth EKU: reason logged" grep -qi 'identity "noclientauth@example.test".*EKU' "$WORK/latchd.log"
 check "the alert reached the client before the Failure" grep -q 'TLS: Failed\|SSL3 alert\|alert' "$WORK/revoked.log"
