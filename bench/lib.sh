@@ -133,10 +133,19 @@ max_eap() {
 # write_latchd_conf DIR PORT ALG [METHOD]: one auth listener, one client, the eap section
 # with default_method = METHOD (tls) and the ALG chain; CRLs not checked (as FreeRADIUS's
 # stock check_crl = no); everything else at its defaults (fragment_size 1400, resumption
-# with a per-process ticket key). users: the bench user (for TTLS and PEAP).
+# with a per-process ticket key). ALG "-": no eap section (the PAP benchmark). users: the
+# bench user (for PAP, TTLS and PEAP).
 write_latchd_conf() {
-	local dir=$1 port=$2 alg=$3 method=${4:-tls}
+	local dir=$1 port=$2 alg=$3 method=${4:-tls} eap=
 	mkdir -p "$dir"
+	[ "$alg" = - ] || eap="eap {
+	default_method = $method
+	tls {
+		certificate_file = $PKI/$alg/server-chain.pem
+		private_key_file = $PKI/$alg/server.key
+		ca_file = $PKI/$alg/ca.pem
+	}
+}"
 	cat >"$dir/latchd.conf" <<-CONF
 	# Written by bench/lib.sh
 	${LATCHD_WORKERS:+server { workers = $LATCHD_WORKERS \}}
@@ -145,14 +154,7 @@ write_latchd_conf() {
 		ipaddr = 127.0.0.1
 		port = $port
 	}
-	eap {
-		default_method = $method
-		tls {
-			certificate_file = $PKI/$alg/server-chain.pem
-			private_key_file = $PKI/$alg/server.key
-			ca_file = $PKI/$alg/ca.pem
-		}
-	}
+	$eap
 	CONF
 	printf 'client bench {\n\tipaddr = 127.0.0.1\n\tsecret = %s\n}\n' "$SECRET" \
 		>"$dir/clients.conf"
@@ -174,12 +176,11 @@ start_latchd() {
 }
 
 # --- FreeRADIUS 3.2.1 ----------------------------------------------------------------------
-# write_freeradius_conf DIR PORT ALG FRAG [METHOD [CACHE]]: a private copy of the stock
-# configuration; every change is listed in bench/README.md. Changes 1-6 are bench/pap.sh's;
-# 7-10 make it an EAP-TLS server (method offered first: METHOD, default tls); with METHOD
-# ttls or peap, 11 adds the bench user; with CACHE = yes, 12 enables the TLS session cache.
-write_freeradius_conf() {
-	local dir=$1 port=$2 alg=$3 frag=$4 method=${5:-tls} cache=${6:-no} r=$1/raddb eap
+# fr_base_conf DIR PORT: DIR/raddb, a private copy of the stock configuration with changes
+# 1-6 of bench/README.md (paths into the copy; the invoking user; no proxy; one auth
+# listener on 127.0.0.1:PORT; the inner-tunnel server without its listener; one client).
+fr_base_conf() {
+	local dir=$1 port=$2 r=$1/raddb
 	mkdir -p "$dir/log" "$dir/run"
 	cp -a "$FR_SRC" "$r"
 	sed -i -e "s|^raddbdir = .*|raddbdir = $r|" -e "s|^logdir = .*|logdir = $dir/log|" \
@@ -196,6 +197,30 @@ write_freeradius_conf() {
 	mv "$r/sites-enabled/inner-tunnel.new" "$r/sites-enabled/inner-tunnel"
 	printf 'client bench {\n\tipaddr = 127.0.0.1\n\tsecret = %s\n}\n' "$SECRET" \
 		>"$r/clients.conf"
+}
+
+# fr_bench_user DIR: the bench user as the first entry of the users file
+# (mods-config/files/authorize, read by the default and the inner-tunnel servers).
+fr_bench_user() {
+	local users=$1/raddb/mods-config/files/authorize
+	{ printf 'bench\tCleartext-Password := "benchpass"\n\n'
+		cat "$FR_SRC/mods-config/files/authorize"
+	} >"$users"
+}
+
+# fr_check DIR: FreeRADIUS must accept the configuration in DIR/raddb.
+fr_check() {
+	freeradius -C -d "$1/raddb" >"$1/check.log" 2>&1 ||
+		{ cat "$1/check.log" >&2; die "FreeRADIUS rejects the bench configuration"; }
+}
+
+# write_freeradius_conf DIR PORT ALG FRAG [METHOD [CACHE]]: the base copy (changes 1-6,
+# fr_base_conf); 7-10 make it an EAP-TLS server (method offered first: METHOD, default tls);
+# with METHOD ttls or peap, 11 adds the bench user; with CACHE = yes, 12 enables the TLS
+# session cache. Every change is listed in bench/README.md.
+write_freeradius_conf() {
+	local dir=$1 port=$2 alg=$3 frag=$4 method=${5:-tls} cache=${6:-no} r=$1/raddb eap
+	fr_base_conf "$dir" "$port"
 	# 7. default_eap_type = METHOD (stock md5: the client would NAK first, one more round
 	# trip); 8. the lab PKI's server chain, key and CA (stock: snakeoil and the system
 	# bundle), no ca_path (stock: ${cadir}), no private_key_password; 9. tls_max_version
@@ -224,15 +249,9 @@ write_freeradius_conf() {
 		grep -q "fragment_size = $frag" "$eap" &&
 		grep -q 'tls_max_version = "1.3"' "$eap" ||
 		die "FreeRADIUS's eap module did not take the bench settings (check the sed)"
-	# 11. the users file (mods-config/files/authorize, read by the default and the
-	# inner-tunnel servers): the bench user as the first entry.
-	if [ "$method" != tls ]; then
-		{ printf 'bench\tCleartext-Password := "benchpass"\n\n'
-			cat "$FR_SRC/mods-config/files/authorize"
-		} >"$r/mods-config/files/authorize"
-	fi
-	freeradius -C -d "$r" >"$dir/check.log" 2>&1 ||
-		{ cat "$dir/check.log" >&2; die "FreeRADIUS rejects the bench configuration"; }
+	# 11. the bench user (TTLS, PEAP)
+	[ "$method" = tls ] || fr_bench_user "$dir"
+	fr_check "$dir"
 }
 
 # start_freeradius DIR PORT: `freeradius -f` on the configuration in DIR; SERVER_PID.
@@ -248,9 +267,10 @@ start_freeradius() {
 	return 1
 }
 
-# The five most frequent errors and warnings of a FreeRADIUS log, on stderr.
+# The five most frequent errors and warnings of a FreeRADIUS log, on stderr (not the stock
+# "Ignoring \"sql\"" notes of modules without a configuration).
 fr_log_summary() {
-	sed -n 's/^.* : \(Error\|Warning\): /\1: /p' "$1" |
+	sed -n 's/^.* : \(Error\|Warning\): /\1: /p' "$1" | grep -v 'Ignoring "' |
 		cut -c1-70 | sort | uniq -c | sort -rn | head -5 >&2 || true
 }
 

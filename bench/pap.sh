@@ -10,147 +10,31 @@ set -euo pipefail
 
 BUILD=$(cd "${1:-./build}" && pwd)
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_NAME=pap.sh
 COUNT=${COUNT:-200000}
 WARMUP=${WARMUP:-20000}
 WINDOW=${WINDOW:-256}
 MAX_SECONDS=${MAX_SECONDS:-60}
 TAIL=${TAIL:-6}		# seconds after the run still counted (cleanup of finished requests)
 SERVERS=${SERVERS:-latchd freeradius}
-SECRET=${SECRET:-benchsecret}
-LATCHD=$BUILD/src/server/latchd
 LOAD=$BUILD/src/tools/latchd-load
-DICTDIR=${DICTDIR:-$SRCDIR/dictionaries}
-FR_SRC=/etc/freeradius/3.0
-TICK=$(getconf CLK_TCK)
-
-die() { echo "pap.sh: $*" >&2; exit 1; }
-
-# --- cleanup: every server this script started is stopped by its PID --------------------
-PIDS=()
-WORK=$(mktemp -d /tmp/latchd-bench.XXXXXX)
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-stop_pid() {
-	local pid=$1 p keep=()
-	kill "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	for p in "${PIDS[@]}"; do
-		[ "$p" = "$pid" ] || keep+=("$p")
-	done
-	PIDS=("${keep[@]}")
-}
+# Shared helpers (work directory, clean-up by PID, ports, /proc CPU, both servers'
+# configurations): bench/lib.sh.
+. "$SRCDIR/bench/lib.sh"
 
 # --- prerequisites -------------------------------------------------------------------------
 need_pkgs=()
 command -v freeradius >/dev/null || need_pkgs+=(freeradius)
 command -v radclient >/dev/null || need_pkgs+=(freeradius-utils)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
-	echo "pap.sh: installing ${need_pkgs[*]}" >&2
+	note "installing ${need_pkgs[*]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y "${need_pkgs[@]}" >&2 ||
 		die "cannot install ${need_pkgs[*]}"
 fi
 [ -x "$LOAD" ] || die "$LOAD not built (make in $BUILD)"
 [ -d "$FR_SRC" ] || die "$FR_SRC missing (package freeradius)"
 
-# --- helpers -------------------------------------------------------------------------------
-# A free UDP port on 127.0.0.1 in 20000-59999 (and the next two free as well).
-free_port() {
-	local p _ busy
-	busy=$(ss -Hlun 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
-	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
-		if ! grep -qxE "$p|$((p + 1))|$((p + 2))" <<<"$busy"; then
-			echo "$p"
-			return 0
-		fi
-	done
-	die "no free UDP port found"
-}
-
-# CPU time (utime+stime, all threads, exited ones included) of a process, in microseconds.
-cpu_us() {
-	local rest
-	rest=$(sed 's/^.*) //' "/proc/$1/stat") || die "process $1 is gone"
-	awk -v t="$TICK" '{ printf "%d\n", ($12 + $13) * 1000000 / t }' <<<"$rest"
-}
-
-# Wait until something listens on 127.0.0.1:PORT/udp and the process is still alive.
-wait_listen() {
-	local pid=$1 port=$2 _
-	for _ in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || return 1
-		ss -Hlun "sport = :$port" 2>/dev/null | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
-
-# --- configurations ------------------------------------------------------------------------
-write_latchd_conf() {
-	local dir=$1 port=$2
-	mkdir -p "$dir"
-	cat >"$dir/latchd.conf" <<-CONF
-	# Written by bench/pap.sh
-	listen {
-		type = auth
-		ipaddr = 127.0.0.1
-		port = $port
-	}
-	CONF
-	cat >"$dir/clients.conf" <<-CONF
-	client bench {
-		ipaddr = 127.0.0.1
-		secret = $SECRET
-	}
-	CONF
-	printf 'bench\tCleartext-Password := "benchpass"\n' >"$dir/users"
-}
-
-# A private copy of the stock FreeRADIUS configuration, made a fair PAP server; every
-# change is listed in bench/README.md.
-write_freeradius_conf() {
-	local dir=$1 port=$2 r=$1/raddb
-	mkdir -p "$dir/log" "$dir/run"
-	cp -a "$FR_SRC" "$r"
-	# 1. paths into the copy; 2. run as the invoking user (no switch to freerad, which
-	# could not read the copy); 3. no proxying and no proxy listener.
-	sed -i -e "s|^raddbdir = .*|raddbdir = $r|" -e "s|^logdir = .*|logdir = $dir/log|" \
-		-e "s|^run_dir = .*|run_dir = $dir/run|" \
-		-e 's/^\(\s*\)\(user\|group\) = freerad/\1#\2 = freerad/' \
-		-e 's/^proxy_requests\s*=.*/proxy_requests = no/' \
-		-e 's/^[$]INCLUDE proxy.conf/#&/' "$r/radiusd.conf"
-	# 4. the default server listens for auth on 127.0.0.1:PORT only (stock: auth+acct on
-	# every IPv4 and IPv6 address); 5. the inner-tunnel server keeps working for EAP but
-	# loses its 127.0.0.1:18120 listener.
-	awk -v port="$port" -f "$SRCDIR/bench/fr-listen.awk" "$FR_SRC/sites-available/default" \
-		>"$r/sites-enabled/default.new"
-	awk -f "$SRCDIR/bench/fr-listen.awk" "$FR_SRC/sites-available/inner-tunnel" \
-		>"$r/sites-enabled/inner-tunnel.new"
-	rm -f "$r/sites-enabled/default" "$r/sites-enabled/inner-tunnel"
-	mv "$r/sites-enabled/default.new" "$r/sites-enabled/default"
-	mv "$r/sites-enabled/inner-tunnel.new" "$r/sites-enabled/inner-tunnel"
-	# 6. one client, 127.0.0.1; 7. the bench user first in the users file.
-	printf 'client bench {\n\tipaddr = 127.0.0.1\n\tsecret = %s\n}\n' "$SECRET" \
-		>"$r/clients.conf"
-	local users=$r/mods-config/files/authorize
-	{ printf 'bench\tCleartext-Password := "benchpass"\n\n'; cat "$users"; } >"$users.new"
-	mv "$users.new" "$users"
-	freeradius -C -d "$r" >"$dir/check.log" 2>&1 ||
-		{ cat "$dir/check.log" >&2; die "FreeRADIUS rejects the bench configuration"; }
-}
 
 # --- one server under load -----------------------------------------------------------------
 # measure NAME PID PORT: writes "NAME rps cpu_us_per_req run_cpu_us_per_req client_cpu answered"
@@ -183,41 +67,29 @@ measure() {
 }
 
 run_latchd() {
-	local port conf=$WORK/latchd pid
-	[ -x "$LATCHD" ] || { echo "latchd: $LATCHD not built: row left to fill" >&2; return 1; }
+	local port conf=$WORK/latchd
 	[ -f "$DICTDIR/dictionary" ] ||
-		{ echo "latchd: no $DICTDIR/dictionary (set DICTDIR): row left to fill" >&2; return 1; }
+		{ note "latchd: no $DICTDIR/dictionary (set DICTDIR): row left to fill"; return 1; }
 	port=$(free_port)
-	write_latchd_conf "$conf" "$port"
-	"$LATCHD" -d "$conf" -D "$DICTDIR" >"$WORK/latchd.log" 2>&1 &
-	pid=$!
-	PIDS+=("$pid")
-	if ! wait_listen "$pid" "$port"; then
-		echo "latchd: not listening on 127.0.0.1:$port (not ready yet?): row left to fill" >&2
-		tail -5 "$WORK/latchd.log" >&2 || true
-		stop_pid "$pid"
-		return 1
-	fi
-	measure latchd "$pid" "$port"
-	stop_pid "$pid"
+	write_latchd_conf "$conf" "$port" -
+	start_latchd "$conf" "$port" "$WORK/latchd.log" ||
+		{ note "latchd: not listening on 127.0.0.1:$port: row left to fill"; return 1; }
+	measure latchd "$SERVER_PID" "$port"
+	stop_pid "$SERVER_PID"
 }
 
+# FreeRADIUS made a fair PAP server: changes 1-7 of bench/README.md.
 run_freeradius() {
-	local port dir=$WORK/freeradius pid
+	local port dir=$WORK/freeradius
 	port=$(free_port)
-	write_freeradius_conf "$dir" "$port"
-	freeradius -f -d "$dir/raddb" -l "$dir/log/radius.log" &
-	pid=$!
-	PIDS+=("$pid")
-	if ! wait_listen "$pid" "$port"; then
-		tail -5 "$dir/log/radius.log" >&2
-		die "FreeRADIUS did not start"
-	fi
-	measure freeradius "$pid" "$port"
-	stop_pid "$pid"
+	fr_base_conf "$dir" "$port"
+	fr_bench_user "$dir"
+	fr_check "$dir"
+	start_freeradius "$dir" "$port" || die "FreeRADIUS did not start"
+	measure freeradius "$SERVER_PID" "$port"
+	stop_pid "$SERVER_PID"
 	# "Dropping request (N is too many)", conflicting packets...: worth knowing.
-	sed -n 's/^.* : \(Error\|Warning\): /\1: /p' "$dir/log/radius.log" |
-		grep -v 'Ignoring "' | cut -c1-60 | sort | uniq -c | sort -rn | head -5 >&2 || true
+	fr_log_summary "$dir/log/radius.log"
 }
 
 # --- main ----------------------------------------------------------------------------------
