@@ -4,7 +4,7 @@
  * verdicts through a plain X509_verify_cert with the same callback shape as src/tls.
  */
 #include "cert/cert_x509.h"
-#include "test_tls_harness.h"
+#include "pki_suite.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -229,14 +229,5 @@ static Suite *cert_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	pki_make("rsa");
-	sr = srunner_create(cert_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	pki_remove();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return pki_run_suite(cert_suite(), "rsa", NULL);
 }

@@ -4,7 +4,7 @@
  * RFC 9190 2.3), the commitment message (RFC 9190 2.5), each refused client certificate with
  * its verdict and alert, and the server-side CPU cost of one handshake (printed).
  */
-#include "test_tls_harness.h"
+#include "pki_suite.h"
 #include "util/err.h"
 
 #include <check.h>
@@ -359,14 +359,5 @@ static Suite *tls_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	pki_make("rsa");
-	sr = srunner_create(tls_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	pki_remove();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return pki_run_suite(tls_suite(), "rsa", NULL);
 }

@@ -4,7 +4,7 @@
  * (RFC 9190 5.2), check_cert_issuer, an expired CRL (fail closed vs allowed), settings errors
  * and hostile input.
  */
-#include "test_tls_harness.h"
+#include "pki_suite.h"
 #include "util/err.h"
 
 #include <check.h>
@@ -395,15 +395,5 @@ static void extra_files(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	pki_make("both");
-	extra_files();
-	sr = srunner_create(tls_more_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	pki_remove();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return pki_run_suite(tls_more_suite(), "both", extra_files);
 }

@@ -5,7 +5,7 @@
  * certificate revoked between the full and the resumed handshake, key rotation with a fake
  * clock, identity binding, key file errors and hostile ticket application data.
  */
-#include "test_tls_harness.h"
+#include "pki_suite.h"
 #include "tls/tls_int.h"
 #include "util/err.h"
 
@@ -652,15 +652,5 @@ static void extra_files(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	pki_make("rsa");
-	extra_files();
-	sr = srunner_create(tls_resume_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	pki_remove();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return pki_run_suite(tls_resume_suite(), "rsa", extra_files);
 }

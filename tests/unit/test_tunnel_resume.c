@@ -8,7 +8,7 @@
  * method never resumes another; a user deleted or rejected since cannot skip the inner method.
  */
 #include "methods/tls_engine.h"
-#include "test_tls_harness.h"
+#include "pki_suite.h"
 #include "tls/tls_int.h"
 #include "util/err.h"
 
@@ -350,14 +350,5 @@ static Suite *tunnel_resume_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	pki_make("rsa");
-	sr = srunner_create(tunnel_resume_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	pki_remove();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return pki_run_suite(tunnel_resume_suite(), "rsa", NULL);
 }
