@@ -2,8 +2,9 @@
  * Unit tests for stateless session resumption (src/tls/tls_ticket.c, tls_resume.c): full then
  * resumed handshakes with TLS 1.2 (RFC 5077) and TLS 1.3 (RFC 8446 4.6.1), two servers
  * sharing a ticket key file, a foreign key file, the ticket lifetime, resumption off, a
- * certificate revoked between the full and the resumed handshake, key rotation with a fake
- * clock, identity binding, key file errors and hostile ticket application data.
+ * certificate revoked between the full and the resumed handshake, CRLs loaded but unchecked
+ * (check_crl = no), key rotation with a fake clock, identity binding, key file errors,
+ * hostile ticket application data, and the peer certificate left out of tickets.
  */
 #include "pki_suite.h"
 #include "tls/tls_int.h"
@@ -308,6 +309,29 @@ START_TEST(test_revoked_since)
 	SSL_SESSION_free(sess);
 	talloc_free(before);
 	talloc_free(after);
+}
+END_TEST
+
+/* check_crl = no: CRLs loaded but not checked by the full handshake are not read on
+ * resumption either (the same certificate gets the same answer both ways). */
+START_TEST(test_crl_unchecked)
+{
+	struct tls_settings s;
+	struct tls_server *srv;
+	struct tls_conn *c;
+	SSL_SESSION *sess;
+
+	pki_settings(scratch, &s, "rsa");
+	s.check_crl = CERT_CRL_NONE;
+	s.crl_file = pki_path(scratch, "rsa", "crl-good-revoked.pem");
+	srv = server(&s, key1, "k1");
+	sess = full(srv, versions[_i], NULL); /* accepted: the CRL is not checked */
+	ck_assert_int_eq(run(srv, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	ck_assert_str_eq(tls_conn_resume_refused(c), "");
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(srv);
 }
 END_TEST
 
@@ -616,6 +640,7 @@ static Suite *tls_resume_suite(void)
 	tcase_add_loop_test(tc, test_lifetime, 0, 2);
 	tcase_add_loop_test(tc, test_resumption_off, 0, 2);
 	tcase_add_loop_test(tc, test_revoked_since, 0, 2);
+	tcase_add_loop_test(tc, test_crl_unchecked, 0, 2);
 	tcase_add_loop_test(tc, test_crl_gone, 0, 2);
 	tcase_add_loop_test(tc, test_rotation, 0, 2);
 	tcase_add_loop_test(tc, test_identity_binding, 0, 2);
