@@ -238,7 +238,8 @@ int tls_conn_send_ticket(struct tls_conn *c, char const *inner, size_t len)
 char const *tls_conn_resume_inner(struct tls_conn const *c)
 {
 	if (!c->tunnel_tickets || !c->tickets.skip_inner || c->state != TLS_STEP_DONE ||
-	    !c->resumed || !c->resumed->inner[0] || SSL_version(c->ssl) != TLS1_3_VERSION)
+	    !c->resumed || !c->resumed->inner[0] || SSL_version(c->ssl) != TLS1_3_VERSION ||
+	    SSL_session_reused(c->ssl) != 1)
 		return NULL;
 	return c->resumed->inner;
 }
@@ -253,6 +254,11 @@ enum tls_step tls_conn_step(struct tls_conn *c)
 	r = SSL_do_handshake(c->ssl);
 	if (r == 1 && SSL_session_reused(c->ssl) == 1)
 		return resumed_done(c);
+	/* A ticket can pass our checks (ticket_dec_cb) and still not be used by OpenSSL (a TLS
+	 * 1.3 PSK whose hash does not fit the negotiated suite, a TLS 1.2 version mismatch):
+	 * then this is a full handshake, and nothing of that ticket may count. */
+	if (r == 1)
+		TALLOC_FREE(c->resumed);
 	if (r == 1 && c->no_client_cert) {
 		/* TTLS/PEAP: no client certificate was asked for; the inner method decides. */
 		c->state = TLS_STEP_DONE;

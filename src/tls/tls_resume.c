@@ -148,7 +148,9 @@ static void put_blob(struct wcursor *w, void const *p, size_t len)
 
 ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 {
-	struct tls_resume *r = c->resumed, local;
+	/* The ticket's authorization only when OpenSSL resumed it: a ticket that passed the
+	 * checks can still end in a full handshake, whose ticket describes the new peer. */
+	struct tls_resume *r = SSL_session_reused(c->ssl) == 1 ? c->resumed : NULL, local;
 	char *text[N_TEXT];
 	size_t tcap[N_TEXT];
 	struct wcursor w;

@@ -312,6 +312,54 @@ START_TEST(test_revoked_since)
 }
 END_TEST
 
+/*
+ * A ticket that passes latchd's checks but that OpenSSL then does not use (TLS 1.3: the
+ * client offers alice's SHA-384 ticket but only a SHA-256 suite, so the PSK does not fit and
+ * the handshake is a full one) must leave nothing behind: the connection is carol's, and the
+ * ticket data a full handshake writes (tls_resume_encode) describes carol, not alice.
+ */
+START_TEST(test_unused_ticket_forgotten)
+{
+	struct tls_settings s;
+	struct tls_server *srv;
+	struct tls_conn *c;
+	struct tls_peer_info info;
+	struct tls_resume *r = talloc_zero(scratch, struct tls_resume);
+	SSL_SESSION *alice;
+	SSL_CTX *cctx;
+	SSL *cli;
+	uint8_t buf[8192];
+	ssize_t n;
+
+	pki_settings(scratch, &s, "rsa");
+	srv = server(&s, key1, "k1");
+	alice = full(srv, TLS1_3_VERSION, NULL);
+	ck_assert_str_eq(SSL_CIPHER_get_name(SSL_SESSION_get0_cipher(alice)),
+			 "TLS_AES_256_GCM_SHA384");
+	cctx = client_ctx_new(scratch, "rsa", "revoked", TLS1_3_VERSION); /* carol, CRL unchecked */
+	ck_assert_int_eq(SSL_CTX_set_ciphersuites(cctx, "TLS_AES_128_GCM_SHA256"), 1);
+	cli = client_new(cctx);
+	ck_assert_int_eq(SSL_set_session(cli, alice), 1);
+	c = tls_conn_new(ctx, srv);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(handshake(cli, c, NULL), HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_ptr_null(c->resumed);
+	ck_assert_int_eq(tls_conn_peer_info(c, &info), 0);
+	ck_assert_str_eq(info.cn, "carol@example.test");
+	n = tls_resume_encode(c, buf, sizeof(buf));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(tls_resume_decode(r, buf, (size_t)n), 0);
+	ck_assert_str_eq(r->peer.cn, "carol@example.test");
+	SSL_set_shutdown(cli, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+	SSL_free(cli);
+	SSL_CTX_free(cctx);
+	talloc_free(c);
+	SSL_SESSION_free(alice);
+	talloc_free(srv);
+}
+END_TEST
+
 /* check_crl = no: CRLs loaded but not checked by the full handshake are not read on
  * resumption either (the same certificate gets the same answer both ways). */
 START_TEST(test_crl_unchecked)
@@ -641,6 +689,7 @@ static Suite *tls_resume_suite(void)
 	tcase_add_loop_test(tc, test_resumption_off, 0, 2);
 	tcase_add_loop_test(tc, test_revoked_since, 0, 2);
 	tcase_add_loop_test(tc, test_crl_unchecked, 0, 2);
+	tcase_add_test(tc, test_unused_ticket_forgotten);
 	tcase_add_loop_test(tc, test_crl_gone, 0, 2);
 	tcase_add_loop_test(tc, test_rotation, 0, 2);
 	tcase_add_loop_test(tc, test_identity_binding, 0, 2);

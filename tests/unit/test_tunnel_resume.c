@@ -165,6 +165,44 @@ START_TEST(test_peap_resume)
 }
 END_TEST
 
+/*
+ * A PEAP ticket holding an inner identity, offered with a suite its PSK does not fit (the
+ * client's only suite hashes with SHA-256, the ticket's session with SHA-384): OpenSSL makes
+ * it a full handshake, so the inner method must run; nothing of the ticket may skip it.
+ */
+START_TEST(test_unused_ticket_no_skip)
+{
+	struct tls_server *srv = server(true);
+	SSL_SESSION *sess = NULL;
+	struct tls_conn *c;
+	SSL_CTX *cctx;
+	SSL *cli;
+	char name[64];
+
+	c = run(srv, TLS1_3_VERSION, PEAP, false, NULL, NULL, "bob", &sess);
+	talloc_free(c);
+	ck_assert(SSL_SESSION_is_resumable(sess));
+	cctx = client_ctx_new(scratch, "rsa", NULL, TLS1_3_VERSION);
+	ck_assert_int_eq(SSL_CTX_set_ciphersuites(cctx, "TLS_AES_128_GCM_SHA256"), 1);
+	cli = client_new(cctx);
+	ck_assert_int_eq(SSL_set_session(cli, sess), 1);
+	c = tls_conn_new(ctx, srv);
+	ck_assert_ptr_nonnull(c);
+	tls_conn_no_client_cert(c);
+	tls_conn_tunnel_tickets(c, PEAP, false);
+	ck_assert_int_eq(handshake(cli, c, NULL), HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_ptr_null(tls_conn_resume_inner(c));
+	ck_assert(!resume_inner(c, name, sizeof(name)));
+	SSL_set_shutdown(cli, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+	SSL_free(cli);
+	SSL_CTX_free(cctx);
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(srv);
+}
+END_TEST
+
 /* resume_skip_inner = no: PEAP still resumes, but the inner method runs again. */
 START_TEST(test_peap_no_skip)
 {
@@ -343,6 +381,7 @@ static Suite *tunnel_resume_suite(void)
 	tcase_add_loop_test(tc, test_ttls_inner_required, 0, 2);
 	tcase_add_loop_test(tc, test_method_mismatch, 0, 2);
 	tcase_add_test(tc, test_user_gone);
+	tcase_add_test(tc, test_unused_ticket_no_skip);
 	tcase_add_test(tc, test_appdata);
 	suite_add_tcase(s, tc);
 	return s;
