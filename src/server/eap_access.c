@@ -8,6 +8,7 @@
  */
 #include "server/server.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -216,9 +217,10 @@ static void eap_challenge(struct request *req, uint8_t const *out, size_t out_le
 	stat_inc(&req->worker->stats, STAT_ACCESS_CHALLENGE);
 }
 
-/* Run one round and build the reply; returns whether the conversation is over. */
+/* Run one round and build the reply; returns whether the conversation is over. *dropped:
+ * the packet was ignored (no round happened). */
 static bool eap_round(struct request *req, struct eap_conv *conv, uint8_t const *state,
-		      struct rad_attr const *msg)
+		      struct rad_attr const *msg, bool *dropped)
 {
 	uint8_t const *out = NULL;
 	size_t out_len = 0;
@@ -228,6 +230,7 @@ static bool eap_round(struct request *req, struct eap_conv *conv, uint8_t const 
 
 	log_escape(who, sizeof(who), eap_session_identity(conv->eap),
 		   strlen(eap_session_identity(conv->eap)));
+	*dropped = false;
 	switch (r) {
 	case EAP_SESSION_CONTINUE:
 		eap_challenge(req, out, out_len, state);
@@ -242,6 +245,7 @@ static bool eap_round(struct request *req, struct eap_conv *conv, uint8_t const 
 		return true;
 	case EAP_SESSION_DROP:
 	default:
+		*dropped = true;
 		stat_inc(&req->worker->stats, STAT_EAP_DROPPED);
 		request_log(req, LOG_LVL_INFO, "EAP packet from \"%s\" ignored: %s", who,
 			    eap_session_reason(conv->eap));
@@ -281,14 +285,29 @@ static bool eap_is_opening(struct request *req, struct rad_attr const *msg)
 	return false;
 }
 
+/* The owner of the sessions this request starts or continues: the NAS's address family and
+ * address, not its port (a NAS may send a conversation's rounds from several ports). */
+static void nas_owner(struct request const *req, struct session_owner *o)
+{
+	struct sockaddr const *sa = (struct sockaddr const *)&req->src;
+
+	memset(o, 0, sizeof(*o));
+	o->b[0] = (uint8_t)sa->sa_family;
+	if (sa->sa_family == AF_INET)
+		memcpy(o->b + 4, &((struct sockaddr_in const *)sa)->sin_addr, 4);
+	else if (sa->sa_family == AF_INET6)
+		memcpy(o->b + 4, &((struct sockaddr_in6 const *)sa)->sin6_addr, 16);
+}
+
 void eap_access_handle(struct request *req, struct rad_attr const *msg)
 {
 	struct session_table *table = req->worker->server->sessions;
 	struct rad_attr const *state_attr = rad_attr_find(req->packet, 0, RAD_ATTR_STATE);
 	uint8_t state[SESSION_STATE_LEN];
+	struct session_owner owner;
 	enum session_miss miss;
 	struct eap_conv *conv;
-	bool over;
+	bool over, dropped;
 
 	if (req->packet->ma_offset < 0) {
 		/* RFC 3579 3.2: an Access-Request with EAP-Message and no Message-Authenticator
@@ -302,9 +321,10 @@ void eap_access_handle(struct request *req, struct rad_attr const *msg)
 				  "EAP is not enabled (no eap section in latchd.conf)");
 		return;
 	}
+	nas_owner(req, &owner);
 	if (state_attr) {
-		conv = session_table_checkout(table, state_attr->value, state_attr->len, req->now,
-					      &miss);
+		conv = session_table_checkout(table, &owner, state_attr->value, state_attr->len,
+					      req->now, &miss);
 		if (!conv) {
 			if (miss == SESSION_BUSY) {
 				stat_inc(&req->worker->stats, STAT_EAP_DROPPED);
@@ -317,13 +337,17 @@ void eap_access_handle(struct request *req, struct rad_attr const *msg)
 	} else {
 		if (!eap_is_opening(req, msg)) return;
 		conv = eap_conv_new(req, eap_max_size(req));
-		if (!conv || session_table_add(table, conv, state, req->now) < 0) {
+		if (!conv || session_table_add(table, &owner, conv, state, req->now) < 0) {
 			eap_reject_orphan(req, msg->value, msg->len,
 					  "cannot start an EAP session (out of memory or every "
 					  "session busy)");
 			return;
 		}
 	}
-	over = eap_round(req, conv, state, msg);
-	session_table_checkin(table, state, req->now, eap_session_rounds(conv->eap) > 1, over);
+	over = eap_round(req, conv, state, msg, &dropped);
+	if (dropped) /* an ignored packet (stale Identifier, ...) does not keep a session alive */
+		session_table_release(table, state);
+	else
+		session_table_checkin(table, state, req->now, eap_session_rounds(conv->eap) > 1,
+				      over);
 }

@@ -19,6 +19,7 @@ enum sess_list {
 
 struct sess {
 	uint8_t state[SESSION_STATE_LEN];
+	struct session_owner owner;
 	double last_used;
 	void *data;
 	struct sess *hnext;		/* hash chain */
@@ -52,11 +53,12 @@ static char const *const miss_names[] = {
 	[SESSION_UNKNOWN] = "unknown or expired State",
 	[SESSION_BUSY] = "session busy in another worker",
 	[SESSION_BAD_STATE] = "State of the wrong length",
+	[SESSION_OTHER_OWNER] = "State of a conversation another NAS (source address) started",
 };
 
 char const *session_miss_name(enum session_miss m)
 {
-	return (unsigned)m <= SESSION_BAD_STATE ? miss_names[m] : "?";
+	return (unsigned)m <= SESSION_OTHER_OWNER ? miss_names[m] : "?";
 }
 
 /* The State is random, so its octets are a good hash; the shard comes from another octet. */
@@ -165,8 +167,8 @@ static bool shard_make_room(struct shard *sh)
 	return false;
 }
 
-int session_table_add(struct session_table *t, void *data, uint8_t state[SESSION_STATE_LEN],
-		      double now)
+int session_table_add(struct session_table *t, struct session_owner const *owner, void *data,
+		      uint8_t state[SESSION_STATE_LEN], double now)
 {
 	struct shard *sh;
 	struct sess *s;
@@ -182,6 +184,7 @@ int session_table_add(struct session_table *t, void *data, uint8_t state[SESSION
 	s = talloc_zero(sh->ctx, struct sess);
 	if (!s) goto fail_locked;
 	memcpy(s->state, state, SESSION_STATE_LEN);
+	s->owner = *owner;
 	s->data = talloc_steal(s, data);
 	s->last_used = now;
 	s->busy = true;
@@ -199,8 +202,9 @@ fail:
 	return -1;
 }
 
-void *session_table_checkout(struct session_table *t, uint8_t const *state, size_t len,
-			     double now, enum session_miss *why)
+void *session_table_checkout(struct session_table *t, struct session_owner const *owner,
+			     uint8_t const *state, size_t len, double now,
+			     enum session_miss *why)
 {
 	struct shard *sh;
 	struct sess *s;
@@ -215,6 +219,8 @@ void *session_table_checkout(struct session_table *t, uint8_t const *state, size
 	s = hash_find(sh, state);
 	if (!s || s->last_used + t->idle <= now) {
 		*why = SESSION_UNKNOWN;
+	} else if (memcmp(&s->owner, owner, sizeof(*owner)) != 0) {
+		*why = SESSION_OTHER_OWNER;
 	} else if (s->busy) {
 		*why = SESSION_BUSY;
 	} else {
@@ -245,6 +251,18 @@ void session_table_checkin(struct session_table *t, uint8_t const state[SESSION_
 										 : LIST_NEW);
 		}
 	}
+	pthread_mutex_unlock(&sh->lock);
+}
+
+void session_table_release(struct session_table *t, uint8_t const state[SESSION_STATE_LEN])
+{
+	struct shard *sh = shard_of(t, state);
+	struct sess *s;
+
+	pthread_mutex_lock(&sh->lock);
+	s = hash_find(sh, state);
+	if (s)
+		s->busy = false;
 	pthread_mutex_unlock(&sh->lock);
 }
 

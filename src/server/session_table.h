@@ -11,6 +11,10 @@
  *
  * A session in use by a worker is checked out (busy); a second packet for it in the meantime
  * is told BUSY and dropped (the NAS retransmits), and eviction and expiry skip it.
+ *
+ * Each session has an owner (the address of the NAS that started it): a checkout by another
+ * owner is refused without touching the session, so a RADIUS client that sees another NAS's
+ * State cannot continue, hijack, stall or keep alive that NAS's conversation.
  */
 #ifndef LATCHD_SERVER_SESSION_TABLE_H
 #define LATCHD_SERVER_SESSION_TABLE_H
@@ -21,12 +25,20 @@
 #include <talloc.h>
 
 #define SESSION_STATE_LEN 16
+#define SESSION_OWNER_LEN 20
+
+/* Who may continue a session: opaque octets compared as a whole (eap_access.c: the address
+ * family and address of the NAS, without the port). */
+struct session_owner {
+	uint8_t b[SESSION_OWNER_LEN];
+};
 
 enum session_miss {
 	SESSION_FOUND = 0,
 	SESSION_UNKNOWN,	/* never issued, expired, evicted or finished */
 	SESSION_BUSY,		/* being handled by another worker right now */
 	SESSION_BAD_STATE,	/* State of the wrong length */
+	SESSION_OTHER_OWNER,	/* a live session, but another NAS started it */
 };
 
 struct session_table;
@@ -40,12 +52,14 @@ struct session_table *session_table_new(TALLOC_CTX *ctx, size_t max, double idle
  * random State into state. The new session is returned checked out. Evicts one session when
  * full. Returns 0, or -1 (data is then freed).
  */
-int session_table_add(struct session_table *t, void *data, uint8_t state[SESSION_STATE_LEN],
-		      double now);
+int session_table_add(struct session_table *t, struct session_owner const *owner, void *data,
+		      uint8_t state[SESSION_STATE_LEN], double now);
 
-/* Find and check out the session for a State. NULL with *why set when there is none. */
-void *session_table_checkout(struct session_table *t, uint8_t const *state, size_t len,
-			     double now, enum session_miss *why);
+/* Find and check out owner's session for a State. NULL with *why set when there is none (a
+ * session of another owner is left as it was: not busy, not refreshed). */
+void *session_table_checkout(struct session_table *t, struct session_owner const *owner,
+			     uint8_t const *state, size_t len, double now,
+			     enum session_miss *why);
 
 /*
  * Give a checked-out session back after a round. progressed: it got past its first round.
@@ -53,6 +67,10 @@ void *session_table_checkout(struct session_table *t, uint8_t const *state, size
  */
 void session_table_checkin(struct session_table *t, uint8_t const state[SESSION_STATE_LEN],
 			   double now, bool progressed, bool finished);
+
+/* Give a checked-out session back without a round (its packet was ignored): neither its
+ * idle time nor its place in the eviction order changes. */
+void session_table_release(struct session_table *t, uint8_t const state[SESSION_STATE_LEN]);
 
 /* Free sessions idle for longer than the timeout (not the busy ones). Returns how many. */
 size_t session_table_expire(struct session_table *t, double now);

@@ -152,6 +152,14 @@ for src in 127.0.0.1 127.0.0.2; do
 		test "$(counter message_authenticator_missing)" -eq $((ma0 + 1))
 done
 
+# A conversation belongs to the NAS that started it: another RADIUS client (127.0.0.3, same
+# secret) answering with its State is rejected and changes nothing; the owner carries on.
+out=$(es hijack 127.0.0.3)
+check "another NAS's State: Access-Reject" has "$out" "other Access-Reject eap=failure"
+check "another NAS's State: logged" logged 'another NAS (source address) started'
+check "the owner's conversation goes on (Nak for TTLS answered with a TTLS Start)" \
+	has "$out" "then Access-Challenge eap=request type=21"
+
 # A flood of EAP starts from many source ports, then at once a real user.
 received0=$(counter received)
 challenges0=$(counter access_challenge)

@@ -21,6 +21,10 @@
  *                                        as possible, replies ignored: "sent N"
  *   eapsend PORT SECRET noma [SRC]       Identity Response without Message-Authenticator,
  *                                        from 127.0.0.1 or the loopback address SRC
+ *   eapsend PORT SECRET hijack SRC       start from 127.0.0.1, then a Nak asking for TTLS
+ *                                        with that State from the loopback address SRC
+ *                                        (another NAS), then the same from 127.0.0.1:
+ *                                        "other CODE then CODE"
  *
  * A reply prints as "CODE-NAME eap=request|response|success|failure|none [type=T flags=0xF]",
  * no reply as "none". Exit status 0 for any printed outcome, 1 for an unverifiable reply,
@@ -358,6 +362,29 @@ static int cmd_finished(TALLOC_CTX *ctx, struct conv *c)
 	return 0;
 }
 
+/* Another NAS (src) answers a conversation 127.0.0.1 started, then the owner does. */
+static int cmd_hijack(TALLOC_CTX *ctx, struct conv *c, unsigned port, char const *src)
+{
+	uint8_t eap[64], ttls = 21;
+	struct conv other;
+	struct reply r1, r2;
+	int rc = 1;
+
+	if (to_start(ctx, c) < 0) return 2;
+	if (conv_open(&other, port, c->secret, src) < 0) return 2;
+	memcpy(other.state, c->state, c->state_len);
+	other.state_len = c->state_len;
+	other.eap_id = c->eap_id;
+	if (exchange(ctx, &other, eap, eap_response(eap, c->eap_id, 3, &ttls, 1), &r1) == 0 &&
+	    exchange(ctx, c, eap, eap_response(eap, c->eap_id, 3, &ttls, 1), &r2) == 0) {
+		reply_print("other ", &r1);
+		reply_print("then ", &r2);
+		rc = 0;
+	}
+	close(other.fd);
+	return rc;
+}
+
 /* N Identity Responses, each a fresh conversation, from FLOOD_SOCKETS source ports. */
 static int cmd_flood(TALLOC_CTX *ctx, char const *secret, unsigned port, unsigned count)
 {
@@ -413,6 +440,8 @@ static int run(TALLOC_CTX *ctx, unsigned port, char const *secret, int argc, cha
 		rc = arg ? cmd_state(ctx, &c, arg) : 2;
 	} else if (strcmp(mode, "finished") == 0) {
 		rc = cmd_finished(ctx, &c);
+	} else if (strcmp(mode, "hijack") == 0) {
+		rc = arg ? cmd_hijack(ctx, &c, port, arg) : 2;
 	} else {
 		rc = 2;
 	}

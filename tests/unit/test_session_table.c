@@ -11,6 +11,7 @@
 static TALLOC_CTX *ctx;
 static int freed;
 static int created;
+static struct session_owner const nas = {{4, 0, 0, 0, 127, 0, 0, 1}};
 
 static int data_destructor(int *p)
 {
@@ -49,26 +50,68 @@ START_TEST(test_add_checkout_checkin)
 	enum session_miss why;
 	void *d = new_data();
 
-	ck_assert_int_eq(session_table_add(t, d, state, 1.0), 0);
+	ck_assert_int_eq(session_table_add(t, &nas, d, state, 1.0), 0);
 	/* Checked out on creation: a second packet is told busy. */
-	ck_assert_ptr_null(session_table_checkout(t, state, sizeof(state), 1.0, &why));
+	ck_assert_ptr_null(session_table_checkout(t, &nas, state, sizeof(state), 1.0, &why));
 	ck_assert_int_eq(why, SESSION_BUSY);
 	session_table_checkin(t, state, 1.0, false, false);
-	ck_assert_ptr_eq(session_table_checkout(t, state, sizeof(state), 2.0, &why), d);
+	ck_assert_ptr_eq(session_table_checkout(t, &nas, state, sizeof(state), 2.0, &why), d);
 	ck_assert_int_eq(why, SESSION_FOUND);
 	session_table_checkin(t, state, 2.0, true, false);
-	ck_assert_ptr_null(session_table_checkout(t, state, 15, 2.0, &why));
+	ck_assert_ptr_null(session_table_checkout(t, &nas, state, 15, 2.0, &why));
 	ck_assert_int_eq(why, SESSION_BAD_STATE);
 	state[5] ^= 1;
-	ck_assert_ptr_null(session_table_checkout(t, state, sizeof(state), 2.0, &why));
+	ck_assert_ptr_null(session_table_checkout(t, &nas, state, sizeof(state), 2.0, &why));
 	ck_assert_int_eq(why, SESSION_UNKNOWN);
 	state[5] ^= 1;
 	/* Finished: freed at once, unknown afterwards. */
-	ck_assert_ptr_nonnull(session_table_checkout(t, state, sizeof(state), 3.0, &why));
+	ck_assert_ptr_nonnull(session_table_checkout(t, &nas, state, sizeof(state), 3.0, &why));
 	session_table_checkin(t, state, 3.0, true, true);
 	ck_assert_int_eq(freed, 1);
-	ck_assert_ptr_null(session_table_checkout(t, state, sizeof(state), 3.0, &why));
+	ck_assert_ptr_null(session_table_checkout(t, &nas, state, sizeof(state), 3.0, &why));
 	ck_assert_uint_eq(session_table_count(t), 0);
+}
+END_TEST
+
+/* A session belongs to the NAS that started it: another owner's checkout is refused and
+ * changes nothing (not busy, not refreshed), the owner carries on. */
+START_TEST(test_owner)
+{
+	struct session_table *t = session_table_new(ctx, 100, 30);
+	struct session_owner other = nas;
+	uint8_t state[SESSION_STATE_LEN];
+	enum session_miss why;
+	void *d = new_data();
+
+	other.b[7] = 2; /* 127.0.0.2 */
+	ck_assert_int_eq(session_table_add(t, &nas, d, state, 1.0), 0);
+	session_table_checkin(t, state, 1.0, true, false);
+	ck_assert_ptr_null(session_table_checkout(t, &other, state, sizeof(state), 30.0, &why));
+	ck_assert_int_eq(why, SESSION_OTHER_OWNER);
+	ck_assert_str_eq(session_miss_name(why),
+			 "State of a conversation another NAS (source address) started");
+	ck_assert_ptr_eq(session_table_checkout(t, &nas, state, sizeof(state), 30.0, &why), d);
+	session_table_checkin(t, state, 30.0, true, false);
+	/* the other owner's tries do not keep it alive: idle 30 s after 30.0 */
+	ck_assert_ptr_null(session_table_checkout(t, &other, state, sizeof(state), 59.0, &why));
+	ck_assert_ptr_null(session_table_checkout(t, &nas, state, sizeof(state), 60.0, &why));
+	ck_assert_int_eq(why, SESSION_UNKNOWN);
+}
+END_TEST
+
+/* A session given back without a round (an ignored packet) is not refreshed. */
+START_TEST(test_release)
+{
+	struct session_table *t = session_table_new(ctx, 100, 30);
+	uint8_t state[SESSION_STATE_LEN];
+	enum session_miss why;
+
+	ck_assert_int_eq(session_table_add(t, &nas, new_data(), state, 1.0), 0);
+	session_table_checkin(t, state, 1.0, true, false);
+	ck_assert_ptr_nonnull(session_table_checkout(t, &nas, state, sizeof(state), 30.0, &why));
+	session_table_release(t, state);
+	ck_assert_ptr_null(session_table_checkout(t, &nas, state, sizeof(state), 31.0, &why));
+	ck_assert_int_eq(why, SESSION_UNKNOWN); /* idle since 1.0 */
 }
 END_TEST
 
@@ -78,11 +121,11 @@ START_TEST(test_expiry)
 	uint8_t a[SESSION_STATE_LEN], b[SESSION_STATE_LEN];
 	enum session_miss why;
 
-	session_table_add(t, new_data(), a, 0.0);
+	session_table_add(t, &nas, new_data(), a, 0.0);
 	session_table_checkin(t, a, 0.0, false, false);
-	session_table_add(t, new_data(), b, 20.0);
+	session_table_add(t, &nas, new_data(), b, 20.0);
 	session_table_checkin(t, b, 20.0, false, false);
-	ck_assert_ptr_null(session_table_checkout(t, a, sizeof(a), 31.0, &why));
+	ck_assert_ptr_null(session_table_checkout(t, &nas, a, sizeof(a), 31.0, &why));
 	ck_assert_int_eq(why, SESSION_UNKNOWN);
 	ck_assert_uint_eq(session_table_expire(t, 31.0), 1);
 	ck_assert_int_eq(freed, 1);
@@ -99,16 +142,16 @@ START_TEST(test_flood_keeps_progressed)
 	unsigned i;
 
 	for (i = 0; i < 10; i++) {
-		ck_assert_int_eq(session_table_add(t, new_data(), users[i], 1.0), 0);
+		ck_assert_int_eq(session_table_add(t, &nas, new_data(), users[i], 1.0), 0);
 		session_table_checkin(t, users[i], 1.0, true, false);
 	}
 	for (i = 0; i < 20000; i++) {
-		ck_assert_int_eq(session_table_add(t, new_data(), s, 2.0), 0);
+		ck_assert_int_eq(session_table_add(t, &nas, new_data(), s, 2.0), 0);
 		session_table_checkin(t, s, 2.0, false, false);
 		ck_assert_uint_le(session_table_count(t), 64);
 	}
 	for (i = 0; i < 10; i++) {
-		ck_assert_ptr_nonnull(session_table_checkout(t, users[i], SESSION_STATE_LEN, 3.0, &why));
+		ck_assert_ptr_nonnull(session_table_checkout(t, &nas, users[i], SESSION_STATE_LEN, 3.0, &why));
 		session_table_checkin(t, users[i], 3.0, true, false);
 	}
 	ck_assert_uint_ge(session_table_evictions(t), 20000 - 64);
@@ -124,7 +167,7 @@ START_TEST(test_busy_not_evicted)
 	unsigned i, failed = 0;
 
 	for (i = 0; i < 200; i++)
-		if (session_table_add(t, new_data(), i % 2 ? a : b, 1.0) < 0) failed++;
+		if (session_table_add(t, &nas, new_data(), i % 2 ? a : b, 1.0) < 0) failed++;
 	ck_assert_uint_gt(failed, 0);
 	ck_assert_uint_le(session_table_count(t), 16);
 }
@@ -139,6 +182,8 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_add_checkout_checkin);
+	tcase_add_test(tc, test_owner);
+	tcase_add_test(tc, test_release);
 	tcase_add_test(tc, test_expiry);
 	tcase_add_test(tc, test_flood_keeps_progressed);
 	tcase_add_test(tc, test_busy_not_evicted);
