@@ -28,11 +28,28 @@ static char *accounting_record(struct request *req)
 			       when, attrs, req->client->name, src, (long long)now);
 }
 
-static int accounting_write(int fd, char const *text, size_t len, bool sync)
+/*
+ * Append one record. A short write (the disk, a quota or the file size limit filling up
+ * mid-record) is followed by one write of the rest, which either completes the record or
+ * fails with the errno that says why; *left is then the octets of the record that did not
+ * get written after a partial one (0 if none of it was written). -1 with errno set on error.
+ */
+static int accounting_write(int fd, char const *text, size_t len, bool sync, size_t *left)
 {
 	ssize_t w = write(fd, text, len);
 
-	if (w < 0 || (size_t)w != len) return -1;
+	*left = 0;
+	if (w >= 0 && (size_t)w < len) {
+		ssize_t more = write(fd, text + w, len - (size_t)w);
+
+		if (more < 0 || (size_t)more != len - (size_t)w) {
+			if (more >= 0) errno = ENOSPC; /* no reason given: most likely a full disk */
+			*left = len - (size_t)w - (more > 0 ? (size_t)more : 0);
+			return -1;
+		}
+		w = (ssize_t)len;
+	}
+	if (w < 0) return -1;
 	if (sync && fdatasync(fd) < 0) return -1;
 	return 0;
 }
@@ -40,17 +57,24 @@ static int accounting_write(int fd, char const *text, size_t len, bool sync)
 void accounting_handle(struct request *req)
 {
 	struct runtime const *rt = req->rt;
+	char const *why = NULL;
+	size_t left = 0;
 	char *record;
 
 	if (rt->detail_fd >= 0) {
 		record = accounting_record(req);
-		if (!record || accounting_write(rt->detail_fd, record, strlen(record),
-						rt->conf->detail_fsync) < 0) {
+		if (!record)
+			why = "out of memory";
+		else if (accounting_write(rt->detail_fd, record, strlen(record),
+					  rt->conf->detail_fsync, &left) < 0)
+			why = strerror(errno);
+		if (why) {
 			stat_inc(&req->worker->stats, STAT_ACCOUNTING_FAILED);
 			request_log(req, LOG_LVL_ERROR,
-				    "cannot write the accounting record to %s: %s; not answering so "
-				    "the NAS retries (check the disk and the file's permissions)",
-				    rt->conf->detail_file, errno ? strerror(errno) : "out of memory");
+				    "cannot write the accounting record to %s: %s%s; not answering so "
+				    "the NAS retries (check the disk space, the file size limit and "
+				    "the file's permissions)", rt->conf->detail_file, why,
+				    left ? " (the record was cut short: its end is missing)" : "");
 			return;
 		}
 	}

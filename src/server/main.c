@@ -374,6 +374,9 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit (ulimit -f, LimitFSIZE=) reached by the detail file makes write()
+	 * fail with EFBIG, logged per record, instead of killing the server. */
+	signal(SIGXFSZ, SIG_IGN);
 	atomic_store(&srv.runtime, rt);
 	srv.debug = opt.debug;
 	if (server_start(&srv, root) < 0) {

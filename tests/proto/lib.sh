@@ -108,9 +108,18 @@ CONF
 }
 
 # Start latchd in the background on the configuration in $WORK/raddb and wait until ready.
+# start_latchd: latchd -X in the background (LATCHD_PID), waits for its ready line. With
+# LATCHD_FSIZE_KB set: under that file size limit (ulimit -f), its log through a pipe so
+# that the limit does not cut the log short.
 start_latchd() {
 	: >"$WORK/latchd.log"
-	"$LATCHD" -X -d "$WORK/raddb" -D "$top_srcdir/dictionaries" >>"$WORK/latchd.log" 2>&1 &
+	if [ -n "${LATCHD_FSIZE_KB:-}" ]; then
+		(ulimit -f "$LATCHD_FSIZE_KB" &&
+			exec "$LATCHD" -X -d "$WORK/raddb" -D "$top_srcdir/dictionaries") \
+			> >(cat >>"$WORK/latchd.log") 2>&1 &
+	else
+		"$LATCHD" -X -d "$WORK/raddb" -D "$top_srcdir/dictionaries" >>"$WORK/latchd.log" 2>&1 &
+	fi
 	LATCHD_PID=$!
 	for _ in $(seq 1 100); do
 		if grep -q 'ready:' "$WORK/latchd.log"; then return 0; fi

@@ -23,4 +23,23 @@ check "bad authenticator counted" test "$(counter bad_request_authenticator)" -g
 out=$(rc "User-Name = bob, User-Password = hello, Message-Authenticator = 0x00" auth "$ACCT_PORT")
 check "Access-Request on the acct port is dropped" bash -c "! grep -q 'Received' <<<'$out'"
 check "wrong port counted" test "$(counter wrong_port)" -ge 1
+
+# The detail file reaches a file size limit (ulimit -f; LimitFSIZE= under systemd): the
+# record that does not fit is not answered (the NAS retries), the reason is logged, and the
+# server lives on (SIGXFSZ would otherwise kill it).
+stop_latchd
+: >"$WORK/detail"
+LATCHD_FSIZE_KB=1 start_latchd
+for i in $(seq 1 12); do # ~200 octets per record: 1 KiB is full within 12
+	out=$(rc "Acct-Status-Type = Interim-Update, Acct-Session-Id = \"fill-$i\", User-Name = bob" acct "$ACCT_PORT")
+	grep -q 'Received Accounting-Response' <<<"$out" || break
+done
+check "a record past the file size limit gets no answer" bash -c "! grep -q 'Received Accounting-Response' <<<'$out'"
+check "the server lives on" kill -0 "$LATCHD_PID"
+check "the refusal is logged with its reason" \
+	grep -q 'cannot write the accounting record to .*: File too large' "$WORK/latchd.log"
+check "a record cut short by the limit says so" grep -q 'the record was cut short' "$WORK/latchd.log"
+check "refusals counted" test "$(counter accounting_failed)" -ge 1
+out=$(rc "Message-Authenticator = 0x00" status "$ACCT_PORT")
+check "Status-Server is still answered" grep -q 'Received Accounting-Response' <<<"$out"
 finish
