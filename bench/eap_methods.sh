@@ -6,12 +6,17 @@
 # over a bounded batch (utime+stime of the whole process from /proc/PID/stat, batch + TAIL s).
 # Resumed EAP-TLS: RESUME_PROCS eapol_test processes with -r RESUME_R (1 full + R resumed
 # each); CPU per resumed auth = (batch CPU - full auths x CPU per full auth of the full-only
-# batch just before, same server and configuration) / resumed auths. Loopback only. Not part
-# of the tests. Shared helpers: bench/lib.sh. See bench/README.md ("EAP methods benchmark").
+# batch just before, same server and configuration) / resumed auths. Server "tlsfloor": for
+# TTLS and PEAP, bench/tls_tcp_floor.c, a bare TLS 1.2 server over TCP doing only the
+# handshake those methods need, with fresh `openssl s_client` processes as clients (what any
+# such server spends at least); for tls-V, bench/tls_floor.c -r in memory: OpenSSL's full
+# EAP-TLS handshake and its own resumed one (the lowest resumed / full ratio). Loopback only. Not part of the tests. Shared helpers:
+# bench/lib.sh. See bench/README.md ("EAP methods benchmark").
 #
 # usage: bench/eap_methods.sh [BUILD_DIR]        (default ./build)
 # environment: AUTHS (200: full authentications per batch) PARALLEL (4) MAX_SECONDS (300)
-#              TAIL (6) RESUME_PROCS (20) RESUME_R (20) SERVERS ("latchd frmtu"; also fr1024)
+#              TAIL (6) RESUME_PROCS (20) RESUME_R (20) SERVERS ("latchd frmtu tlsfloor";
+#              also fr1024) FLOOR_N (500: tls_floor -r handshakes)
 #              CASES ("ttls-pap peap tls-1.2 tls-1.3") FR_FRAG (1420) FR_CACHE (no; yes:
 #              eap cache { enable = yes } and a resume batch for FreeRADIUS's tls-V cases)
 #              PKI_DIR SECRET KEEP_WORK LATCHD_WORKERS
@@ -23,7 +28,7 @@ BENCH_NAME=eap_methods.sh
 AUTHS=${AUTHS:-200}
 RESUME_PROCS=${RESUME_PROCS:-20}
 RESUME_R=${RESUME_R:-20}
-SERVERS=${SERVERS:-latchd frmtu}
+SERVERS=${SERVERS:-latchd frmtu tlsfloor}
 CASES=${CASES:-ttls-pap peap tls-1.2 tls-1.3}
 FR_FRAG=${FR_FRAG:-1420}
 FR_CACHE=${FR_CACHE:-no}
@@ -36,6 +41,16 @@ bench_prereqs
 # One eapol_test with -r R runs R + 1 authentications in a row.
 EAPOL_TIMEOUT=$((30 + 3 * RESUME_R))
 make_pki
+FLOOR=$WORK/tls_tcp_floor
+MEM_FLOOR=$WORK/tls_floor
+FLOOR_N=${FLOOR_N:-500}
+case " $SERVERS " in
+*" tlsfloor "*)
+	for f in tls_tcp_floor tls_floor; do
+		${CC:-cc} -std=c11 -O2 -g -Wall -Wextra -Werror -o "$WORK/$f" \
+			"$SRCDIR/bench/$f.c" -lssl -lcrypto || die "cannot build bench/$f.c"
+	done ;;
+esac
 
 # net_conf CASE: the wpa_supplicant network block of a case (TLS 1.2 unless tls-1.3).
 net_conf() {
@@ -152,6 +167,64 @@ resume_batch() {
 	row "$name" "$case-resumed" "$rt" "$res" "$res" "$((B_CPU - full_us))" "$res"
 }
 
+# start_floor PORT LOG: bench/tls_tcp_floor on 127.0.0.1:PORT (TCP); SERVER_PID is its PID.
+start_floor() {
+	local port=$1 log=$2 _
+	"$FLOOR" -c "$PKI/rsa/server-chain.pem" -k "$PKI/rsa/server.key" -p "$port" >"$log" 2>&1 &
+	SERVER_PID=$!
+	PIDS+=("$SERVER_PID")
+	for _ in $(seq 1 50); do
+		ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$log" >&2
+	stop_pid "$SERVER_PID"
+	note "tls_tcp_floor did not start"
+	return 1
+}
+
+# floor_batch PID PORT CASE: AUTHS fresh `openssl s_client` handshakes, PARALLEL at a time;
+# a run succeeds when the server's certificate verified and its "x" line arrived.
+floor_batch() {
+	local pid=$1 port=$2 case=$3 d=$WORK/runs/tlsfloor-$3
+	rm -rf "$d"
+	mkdir -p "$d"
+	cat >"$d/one.sh" <<-ONE
+	#!/bin/bash
+	timeout -k 2 $EAPOL_TIMEOUT openssl s_client -connect 127.0.0.1:$port -tls1_2 \
+		-CAfile "$PKI/rsa/ca.pem" -verify_return_error -quiet </dev/null >"$d/\$1.log" 2>&1
+	grep -qx x "$d/\$1.log"
+	echo \$? >"$d/\$1.rc"
+	ONE
+	chmod +x "$d/one.sh"
+	"$d/one.sh" probe
+	[ "$(cat "$d/probe.rc")" = 0 ] ||
+		{ note "tlsfloor: the probe handshake failed ($d/probe.log)"; return 1; }
+	idle_check tlsfloor "$pid"
+	note "tlsfloor $case: $AUTHS handshakes, $PARALLEL in parallel"
+	timed_batch "$d" "$pid" "$AUTHS"
+	[ "$B_OK" -eq "$AUTHS" ] || note "tlsfloor $case: only $B_OK of $AUTHS succeeded"
+	row tlsfloor "$case" - "$B_OK" "$AUTHS" "$B_CPU" 0
+}
+
+# floor_resume CASE: tls_floor -r in memory for tls-V: rows "tlsfloor tls-V" (OpenSSL's full
+# EAP-TLS handshake) and "tlsfloor tls-V-resumed" (its resumed one), server CPU only.
+floor_resume() {
+	local case=$1 out full res
+	out=$("$MEM_FLOOR" -c "$PKI/rsa/server-chain.pem" -k "$PKI/rsa/server.key" \
+		-a "$PKI/rsa/ca.pem" -C "$PKI/rsa/good-chain.pem" -K "$PKI/rsa/good.key" \
+		-v "$(ver_of "$case")" -n "$FLOOR_N" -r) || { note "tls_floor -r failed"; return 1; }
+	note "tls_floor -r: $out"
+	full=$(sed -n 's/.* server_ms=\([0-9.]*\).*/\1/p' <<<"$out")
+	res=$(sed -n 's/.* resumed_ms=\([0-9.]*\).*/\1/p' <<<"$out")
+	B_SECONDS=0 B_USER=-1 B_SYS=-1
+	row tlsfloor "$case" mem "$FLOOR_N" "$FLOOR_N" \
+		"$(awk -v m="$full" -v n="$FLOOR_N" 'BEGIN { printf "%d", m * 1000 * n }')" 0
+	row tlsfloor "$case-resumed" mem "$FLOOR_N" "$FLOOR_N" \
+		"$(awk -v m="$res" -v n="$FLOOR_N" 'BEGIN { printf "%d", m * 1000 * n }')" "$FLOOR_N"
+}
+
 # run_case SERVER CASE: a fresh server configured for the case, its batches, stopped.
 run_case() {
 	local s=$1 case=$2 method port dir frag cache=no pid
@@ -159,6 +232,15 @@ run_case() {
 	port=$(free_port)
 	dir=$WORK/$s-$case
 	case $s in
+	tlsfloor)
+		if [ "$method" = tls ]; then
+			floor_resume "$case" || true
+			return 0
+		fi
+		start_floor "$port" "$dir.log" || return 1
+		floor_batch "$SERVER_PID" "$port" "$case" || true
+		stop_pid "$SERVER_PID"
+		return 0 ;;
 	latchd)
 		write_latchd_conf "$dir" "$port" rsa "$method"
 		start_latchd "$dir" "$port" "$dir.log" || return 1 ;;

@@ -9,7 +9,14 @@
  * Benchmark tool for bench/eap_tls.sh; not part of the server or the tests.
  *
  * usage: tls_floor -c SERVER_CHAIN -k SERVER_KEY -a CA -C CLIENT_CHAIN -K CLIENT_KEY
- *                  [-v 1.2|1.3] [-n N] [-w WARMUP] [-N] [-M] [-p PAUSE_US]
+ *                  [-v 1.2|1.3] [-n N] [-w WARMUP] [-N] [-M] [-p PAUSE_US] [-r]
+ * -r adds, after each timed full handshake, a timed resumed one (OpenSSL's own stateless
+ * ticket, from a session set up once without a client certificate, so that the ticket is
+ * small and decoding it costs what a certificate-free latchd ticket costs; the server issues
+ * a new ticket each time and the client uses the newest, as latchd and eapol_test do): the
+ * least any OpenSSL server spends on a resumed handshake, and so the lowest resumed / full
+ * ratio an EAP server built on it can reach (network round trips only add to both, to the
+ * full handshake more), printed as resumed_ms=MEAN resumed_over_full=RATIO.
  * -N leaves the CA names out of the CertificateRequest, -M turns TLS 1.3's middlebox
  * compatibility ChangeCipherSpec off (both only to see what they cost in octets); -p sleeps
  * PAUSE_US between flights, as the network round trips of a real server do (other processes
@@ -37,6 +44,7 @@ struct opts {
 	int no_ca_names;	/* -N: no certificate_authorities / CA list in CertificateRequest */
 	int no_compat;		/* -M: no TLS 1.3 middlebox-compatibility ChangeCipherSpec */
 	long pause_us;		/* -p: sleep between flights, as a network round trip would */
+	int resume;		/* -r: also time resumed handshakes */
 };
 
 static void die(char const *what)
@@ -103,6 +111,32 @@ static SSL_CTX *client_ctx(struct opts const *o)
 	return ctx;
 }
 
+/* -r: a server that issues OpenSSL's stateless tickets and asks for no client certificate,
+ * and a client without one that keeps its sessions. */
+static SSL_CTX *resume_server_ctx(struct opts const *o)
+{
+	SSL_CTX *ctx = server_ctx(o);
+
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_clear_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_num_tickets(ctx, 1);
+	return ctx;
+}
+
+static SSL_CTX *resume_client_ctx(struct opts const *o)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	if (!ctx)
+		die("SSL_CTX_new failed");
+	if (SSL_CTX_set_min_proto_version(ctx, o->version) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, o->version) != 1 ||
+	    SSL_CTX_load_verify_locations(ctx, o->ca, NULL) != 1)
+		die("cannot set up the resuming client");
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	return ctx;
+}
+
 /* Move whatever 'from' wrote into 'to'. Returns the octets moved. */
 static size_t pump(BIO *from, BIO *to, unsigned char *buf)
 {
@@ -154,9 +188,10 @@ static SSL *new_side(SSL_CTX *ctx, BIO **in, BIO **out)
 	return ssl;
 }
 
-/* One handshake; returns the server-side CPU ns, adds the client's to *client_ns. */
+/* One handshake; returns the server-side CPU ns, adds the client's to *client_ns. With
+ * *session (-r): resumes it, must be resumed, and replaces it with the client's newest. */
 static double handshake(SSL_CTX *sctx, SSL_CTX *cctx, unsigned char *buf, double *client_ns,
-			char *info, size_t info_cap, long pause_us)
+			char *info, size_t info_cap, long pause_us, SSL_SESSION **session)
 {
 	struct sides x;
 	unsigned char keys[128];
@@ -168,6 +203,8 @@ static double handshake(SSL_CTX *sctx, SSL_CTX *cctx, unsigned char *buf, double
 	t0 = now_ns();
 	x.c = new_side(cctx, &x.c_in, &x.c_out);
 	SSL_set_connect_state(x.c);
+	if (session && *session && SSL_set_session(x.c, *session) != 1)
+		die("SSL_set_session failed");
 	client += now_ns() - t0;
 	t0 = now_ns();
 	x.s = new_side(sctx, &x.s_in, &x.s_out);
@@ -207,8 +244,11 @@ static double handshake(SSL_CTX *sctx, SSL_CTX *cctx, unsigned char *buf, double
 					      "client EAP encryption", 21, NULL, 0, 0) != 1) {
 		die("key export failed");
 	}
-	if (SSL_get_verify_result(x.s) != X509_V_OK || !SSL_get0_peer_certificate(x.s))
+	if (!session && (SSL_get_verify_result(x.s) != X509_V_OK ||
+			 !SSL_get0_peer_certificate(x.s)))
 		die("client certificate not verified");
+	if (session && *session && SSL_session_reused(x.s) != 1)
+		die("the ticket was not resumed");
 	if (info)
 		snprintf(info, info_cap, "version=%s cipher=%s group=%s server_flights=%s",
 			 SSL_get_version(x.s), SSL_get_cipher_name(x.s),
@@ -216,6 +256,21 @@ static double handshake(SSL_CTX *sctx, SSL_CTX *cctx, unsigned char *buf, double
 	SSL_free(x.s);
 	server += now_ns() - t0;
 	t0 = now_ns();
+	if (session) {
+		/* TLS 1.3's ticket came after the handshake, in the last flight pumped above:
+		 * reading makes the client take it into its session. */
+		unsigned char byte;
+		size_t got;
+
+		if (SSL_read_ex(x.c, &byte, 1, &got) == 1)
+			die("unexpected application data");
+		/* Closed cleanly, or SSL_free would mark the session not resumable. */
+		SSL_set_shutdown(x.c, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+		SSL_SESSION_free(*session);
+		*session = SSL_get1_session(x.c);
+		if (!*session || !SSL_SESSION_is_resumable(*session))
+			die("no resumable session from the server's ticket");
+	}
 	SSL_free(x.c);
 	client += now_ns() - t0;
 	*client_ns += client;
@@ -232,7 +287,8 @@ static int cmp_double(void const *a, void const *b)
 static void usage(void)
 {
 	fprintf(stderr, "usage: tls_floor -c SERVER_CHAIN -k SERVER_KEY -a CA -C CLIENT_CHAIN "
-			"-K CLIENT_KEY [-v 1.2|1.3] [-n N] [-w WARMUP] [-N] [-M] [-p PAUSE_US]\n");
+			"-K CLIENT_KEY [-v 1.2|1.3] [-n N] [-w WARMUP] [-N] [-M] [-p PAUSE_US] "
+			"[-r]\n");
 	exit(2);
 }
 
@@ -244,7 +300,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->version = TLS1_3_VERSION;
 	o->n = 200;
 	o->warmup = 10;
-	while ((ch = getopt(argc, argv, "c:k:a:C:K:v:n:w:NMp:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:k:a:C:K:v:n:w:NMp:r")) != -1) {
 		switch (ch) {
 		case 'c': o->cert = optarg; break;
 		case 'k': o->key = optarg; break;
@@ -264,6 +320,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'N': o->no_ca_names = 1; break;
 		case 'M': o->no_compat = 1; break;
 		case 'p': o->pause_us = strtol(optarg, NULL, 10); break;
+		case 'r': o->resume = 1; break;
 		default: usage();
 		}
 	}
@@ -276,9 +333,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o;
-	SSL_CTX *sctx, *cctx;
+	SSL_CTX *sctx, *cctx, *rsctx = NULL, *rcctx = NULL;
+	SSL_SESSION *session = NULL;
 	unsigned char *buf;
-	double *t, sum = 0, client = 0, dummy = 0;
+	double *t, sum = 0, rsum = 0, client = 0, dummy = 0;
 	char info[200] = "";
 	long i;
 
@@ -289,17 +347,34 @@ int main(int argc, char **argv)
 	t = calloc((size_t)o.n, sizeof(*t));
 	if (!buf || !t)
 		die("out of memory");
-	for (i = 0; i < o.warmup; i++)
-		handshake(sctx, cctx, buf, &dummy, NULL, 0, o.pause_us);
+	if (o.resume) { /* the first session: a full handshake without a client certificate */
+		rsctx = resume_server_ctx(&o);
+		rcctx = resume_client_ctx(&o);
+		handshake(rsctx, rcctx, buf, &dummy, NULL, 0, 0, &session);
+	}
+	for (i = 0; i < o.warmup; i++) {
+		handshake(sctx, cctx, buf, &dummy, NULL, 0, o.pause_us, NULL);
+		if (o.resume)
+			handshake(rsctx, rcctx, buf, &dummy, NULL, 0, o.pause_us, &session);
+	}
 	for (i = 0; i < o.n; i++) {
 		t[i] = handshake(sctx, cctx, buf, &client, i == 0 ? info : NULL, sizeof(info),
-				 o.pause_us);
+				 o.pause_us, NULL);
 		sum += t[i];
+		if (o.resume)
+			rsum += handshake(rsctx, rcctx, buf, &dummy, NULL, 0, o.pause_us, &session);
 	}
 	qsort(t, (size_t)o.n, sizeof(*t), cmp_double);
-	printf("%s n=%ld server_ms=%.3f median_ms=%.3f min_ms=%.3f client_ms=%.3f\n", info, o.n,
+	printf("%s n=%ld server_ms=%.3f median_ms=%.3f min_ms=%.3f client_ms=%.3f", info, o.n,
 	       sum / (double)o.n / 1e6, t[o.n / 2] / 1e6, t[0] / 1e6,
 	       client / (double)o.n / 1e6);
+	if (o.resume)
+		printf(" resumed_ms=%.3f resumed_over_full=%.3f", rsum / (double)o.n / 1e6,
+		       rsum / sum);
+	printf("\n");
+	SSL_SESSION_free(session);
+	SSL_CTX_free(rsctx);
+	SSL_CTX_free(rcctx);
 	free(t);
 	free(buf);
 	SSL_CTX_free(sctx);
