@@ -7,6 +7,10 @@
  * re-initialises the MAC without hashing the key pads again (EVP_MAC_init with a NULL key).
  * The per-thread state is freed by a pthread key destructor when the thread exits; the main
  * thread's stays reachable from its thread-local pointer until the process ends.
+ * rad_random() hands out random octets from a per-thread buffer filled by RAND_bytes 256 at a
+ * time: a State or a salt then costs a copy instead of a DRBG call (OpenSSL 3.0 takes locks,
+ * calls getpid() and re-keys its AES context on every call). latchd never forks after start,
+ * so no two processes hand out the same buffered octets; used octets are wiped.
  */
 #include "radius/radius_int.h"
 
@@ -17,6 +21,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "util/err.h"
 
@@ -29,6 +34,8 @@ struct crypto_tls {
 	bool key_valid;		/* hmac holds key[0..key_len) */
 	size_t key_len;
 	uint8_t key[CRYPTO_KEY_CACHE];
+	size_t rnd_left;	/* unused octets at the end of rnd */
+	uint8_t rnd[256];
 };
 
 static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
@@ -111,6 +118,31 @@ int rad_md5(uint8_t out[16], struct rad_iov const *parts, size_t n)
 		err_set("radius: MD5 failed");
 		return -1;
 	}
+	return 0;
+}
+
+int rad_random(void *out, size_t len)
+{
+	struct crypto_tls *t = crypto_tls_get();
+	uint8_t *o = out;
+
+	if (!t) return -1;
+	if (len > sizeof(t->rnd) / 4) { /* large requests go straight to the DRBG */
+		if (RAND_bytes(o, (int)len) == 1) return 0;
+		err_set("radius: no random octets from OpenSSL");
+		return -1;
+	}
+	if (t->rnd_left < len) {
+		if (RAND_bytes(t->rnd, (int)sizeof(t->rnd)) != 1) {
+			t->rnd_left = 0;
+			err_set("radius: no random octets from OpenSSL");
+			return -1;
+		}
+		t->rnd_left = sizeof(t->rnd);
+	}
+	t->rnd_left -= len;
+	memcpy(o, t->rnd + t->rnd_left, len);
+	OPENSSL_cleanse(t->rnd + t->rnd_left, len);
 	return 0;
 }
 

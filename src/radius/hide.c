@@ -8,7 +8,6 @@
 
 #include <string.h>
 
-#include <openssl/rand.h>
 
 #include "util/err.h"
 #include "util/hex.h"
@@ -137,10 +136,7 @@ ssize_t rad_salted_hide(uint8_t *out, size_t cap, uint8_t const *in, size_t len,
 	if (salt == 0) {
 		uint8_t r[2];
 
-		if (RAND_bytes(r, sizeof(r)) != 1) {
-			err_set("radius: no random octets for the salt");
-			return -1;
-		}
+		if (rad_random(r, sizeof(r)) < 0) return -1;
 		salt = (uint16_t)((r[0] << 8) | r[1]);
 	}
 	salt |= 0x8000;	/* RFC 2868 3.5: the most significant bit of the salt is set */

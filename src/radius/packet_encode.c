@@ -19,7 +19,33 @@ struct encoder {
 	uint8_t const *secret;
 	size_t secret_len;
 	uint8_t const *hide_vector;	/* authenticator the hidden attributes are keyed with */
+	size_t n_salts;			/* salts used so far in this packet */
+	uint16_t salts[RAD_MAX_LEN / 20];	/* a salted attribute takes >= 20 octets */
 };
+
+/*
+ * A salt not used before in this packet (RFC 2548 2.4.2, RFC 2868 3.5: the salts of one
+ * packet MUST differ; two equal salts would encrypt two values with the same key stream).
+ */
+static int unique_salt(struct encoder *e, uint16_t *salt)
+{
+	uint8_t r[2];
+	size_t i;
+
+	if (e->n_salts >= sizeof(e->salts) / sizeof(e->salts[0])) {
+		err_set("radius: too many salted attributes in one packet");
+		return -1;
+	}
+	for (;;) {
+		if (rad_random(r, sizeof(r)) < 0) return -1;
+		*salt = (uint16_t)(0x8000 | (r[0] << 8) | r[1]);
+		for (i = 0; i < e->n_salts && e->salts[i] != *salt; i++)
+			;
+		if (i == e->n_salts) break;
+	}
+	e->salts[e->n_salts++] = *salt;
+	return 0;
+}
 
 static int put_type(struct wcursor *w, uint32_t type, uint8_t size)
 {
@@ -70,6 +96,7 @@ static ssize_t encode_hide(struct encoder *e, struct rad_attr const *a, struct d
 {
 	uint8_t enc = rad_attr_encrypt(a->vendor, a->type, da);
 	size_t tag = 0;
+	uint16_t salt;
 	ssize_t n;
 
 	switch (enc) {
@@ -82,8 +109,9 @@ static ssize_t encode_hide(struct encoder *e, struct rad_attr const *a, struct d
 			out[0] = a->value[0];
 			tag = 1;
 		}
+		if (unique_salt(e, &salt) < 0) return -1;
 		n = rad_salted_hide(out + tag, cap - tag, a->value + tag, a->len - tag, e->secret,
-				    e->secret_len, e->hide_vector, 0);
+				    e->secret_len, e->hide_vector, salt);
 		return n < 0 ? -1 : n + (ssize_t)tag;
 	default:
 		err_set("radius: attribute %u: encryption method %u is not supported",
@@ -205,6 +233,7 @@ ssize_t rad_packet_encode(struct rad_packet *pkt, uint8_t *buf, size_t cap, uint
 	e.secret = secret;
 	e.secret_len = secret_len;
 	e.hide_vector = rad_code_is_response(pkt->code) ? req_vector : pkt->vector;
+	e.n_salts = 0;
 
 	if (!wcursor_u8(&e.w, pkt->code) || !wcursor_u8(&e.w, pkt->id) || !wcursor_u16(&e.w, 0) ||
 	    !wcursor_bytes(&e.w, pkt->vector, RAD_VECTOR_LEN)) {

@@ -191,6 +191,12 @@ ssize_t rad_password_unhide(uint8_t *out, size_t cap, uint8_t const *in, size_t 
 			    uint8_t const *secret, size_t secret_len, uint8_t const *vector);
 
 /*
+ * Random octets from OpenSSL's DRBG through a per-thread buffer (cheap for the few octets of
+ * a State or a salt). Returns 0, or -1 with err_msg().
+ */
+int rad_random(void *out, size_t len);
+
+/*
  * Salted hiding of Tunnel-Password (RFC 2868 3.5) and MS-MPPE-Send/Recv-Key (RFC 2548 2.4.2):
  * out = salt(2, high bit set) || encrypted(length octet || value || padding). A salt of 0
  * means "pick a random one". unhide returns the value without the length octet or padding.

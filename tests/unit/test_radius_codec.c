@@ -149,6 +149,58 @@ START_TEST(test_salted_roundtrip_and_errors)
 }
 END_TEST
 
+/*
+ * RFC 2868 3.5 / RFC 2548 2.4.2: the salts of one packet differ. 150 salted attributes per
+ * packet, 100 packets: with independent random 15-bit salts a repeat would be near certain
+ * (about one packet in three would have one).
+ */
+START_TEST(test_salts_unique_in_packet)
+{
+	uint8_t buf[RAD_MAX_LEN], tagged[2] = {1, 'k'};
+	int round, i, j;
+
+	for (round = 0; round < 100; round++) {
+		struct rad_packet *p = rad_packet_new(ctx, NULL, RAD_ACCESS_ACCEPT, 1);
+		uint16_t salts[150];
+		ssize_t n;
+		size_t off = 20;
+
+		ck_assert_ptr_nonnull(p);
+		for (i = 0; i < 150; i++)
+			ck_assert_int_eq(rad_attr_add(p, 0, RAD_ATTR_TUNNEL_PASSWORD, tagged, 2), 0);
+		n = rad_packet_encode(p, buf, sizeof(buf), SECRET, ra71, 0);
+		ck_assert_int_gt(n, 0);
+		for (i = 0; i < 150; i++) {	/* type, length, tag, salt(2), 16 octets */
+			ck_assert_uint_eq(buf[off], RAD_ATTR_TUNNEL_PASSWORD);
+			ck_assert_uint_eq(buf[off + 1], 21);
+			ck_assert(buf[off + 3] & 0x80);
+			salts[i] = (uint16_t)((buf[off + 3] << 8) | buf[off + 4]);
+			for (j = 0; j < i; j++)
+				ck_assert_uint_ne(salts[j], salts[i]);
+			off += buf[off + 1];
+		}
+		talloc_free(p);
+	}
+}
+END_TEST
+
+/* rad_random: small requests from the per-thread buffer, large ones straight from OpenSSL. */
+START_TEST(test_random)
+{
+	uint8_t a[16], b[16], big[200], zero[200] = {0};
+	int i;
+
+	for (i = 0; i < 100; i++) {	/* crosses several buffer refills */
+		ck_assert_int_eq(rad_random(a, sizeof(a)), 0);
+		ck_assert_int_eq(rad_random(b, sizeof(b)), 0);
+		ck_assert(memcmp(a, b, sizeof(a)) != 0);
+	}
+	ck_assert_int_eq(rad_random(big, sizeof(big)), 0);
+	ck_assert(memcmp(big, zero, sizeof(big)) != 0);
+	ck_assert_int_eq(rad_random(big, 0), 0);
+}
+END_TEST
+
 START_TEST(test_ma_access_request)
 {
 	struct rad_packet *p = rad_packet_new(ctx, NULL, RAD_ACCESS_REQUEST, 42), *d;
@@ -426,6 +478,8 @@ static Suite *codec_suite(void)
 	tcase_add_test(tc, test_rfc2865_71_unhide_password);
 	tcase_add_test(tc, test_password_hide_limits);
 	tcase_add_test(tc, test_salted_roundtrip_and_errors);
+	tcase_add_test(tc, test_salts_unique_in_packet);
+	tcase_add_test(tc, test_random);
 	tcase_add_test(tc, test_ma_access_request);
 	tcase_add_test(tc, test_ma_response);
 	tcase_add_test(tc, test_computed_request_authenticators);
