@@ -3,8 +3,8 @@
  * on the State and two LRU lists (new, progressed), each ordered by last use, oldest first.
  */
 #include "server/session_table.h"
+#include "radius/radius.h"
 
-#include <openssl/rand.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -148,23 +148,36 @@ struct session_table *session_table_new(TALLOC_CTX *ctx, size_t max, double idle
 	return t;
 }
 
-/* Make room for one more session. Caller holds the lock. false if everything is busy. */
-static bool shard_make_room(struct shard *sh)
+/* The least recently used session of a list that no worker holds, or NULL. */
+static struct sess *oldest_idle(struct lru const *l)
 {
-	enum sess_list list;
+	struct sess *s;
+
+	for (s = l->head; s && s->busy; s = s->next)
+		;
+	return s;
+}
+
+/*
+ * Make room for one more session (see session_table.h for the policy). Caller holds the
+ * lock. false if everything is busy.
+ */
+static bool shard_make_room(struct shard *sh, double now)
+{
+	struct sess *fresh, *old, *victim;
 
 	if (sh->count < sh->max) return true;
-	for (list = LIST_NEW; list < LIST_COUNT; list++) {
-		struct sess *s;
-
-		for (s = sh->lists[list].head; s; s = s->next) {
-			if (s->busy) continue;
-			sess_destroy(sh, s);
-			sh->evictions++;
-			return true;
-		}
-	}
-	return false;
+	fresh = oldest_idle(&sh->lists[LIST_NEW]);
+	old = oldest_idle(&sh->lists[LIST_PROGRESSED]);
+	if (old && old->last_used + SESSION_STALE <= now &&
+	    (!fresh || old->last_used <= fresh->last_used))
+		victim = old;
+	else
+		victim = fresh ? fresh : old;
+	if (!victim) return false;
+	sess_destroy(sh, victim);
+	sh->evictions++;
+	return true;
 }
 
 int session_table_add(struct session_table *t, struct session_owner const *owner, void *data,
@@ -174,13 +187,13 @@ int session_table_add(struct session_table *t, struct session_owner const *owner
 	struct sess *s;
 
 	do {
-		if (RAND_bytes(state, SESSION_STATE_LEN) != 1) goto fail;
+		if (rad_random(state, SESSION_STATE_LEN) < 0) goto fail;
 		sh = shard_of(t, state);
 		pthread_mutex_lock(&sh->lock);
 		if (!hash_find(sh, state)) break;
 		pthread_mutex_unlock(&sh->lock); /* 2^-128: but never hand out a State twice */
 	} while (1);
-	if (!shard_make_room(sh)) goto fail_locked;
+	if (!shard_make_room(sh, now)) goto fail_locked;
 	s = talloc_zero(sh->ctx, struct sess);
 	if (!s) goto fail_locked;
 	memcpy(s->state, state, SESSION_STATE_LEN);

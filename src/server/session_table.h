@@ -4,10 +4,16 @@
  * of one conversation from different source ports and so to different workers.
  *
  * Bounded: at most `max` sessions, each expiring after `idle` seconds without a round.
- * Eviction under pressure: sessions that have not progressed past their first round ("new",
- * e.g. a flood of EAP starts) go first, oldest first; a session that has progressed is only
- * evicted when no new one is left. A flood of starts therefore cannot push out users who are
- * in the middle of a handshake.
+ * Eviction under pressure, least recently used first within each class:
+ * - sessions that have not progressed past their first round ("new", e.g. a flood of EAP
+ *   starts) go before progressed ones, so a flood of starts cannot push out users who are in
+ *   the middle of a handshake;
+ * - except a progressed session idle for SESSION_STALE seconds or more, which goes before
+ *   any new session used after it: otherwise a NAS that keeps the table full of
+ *   conversations it took one round further and then abandoned would have every new user's
+ *   session evicted by its next start (all new sessions evicted, none of its own).
+ * So a conversation survives a flood of N new conversations per second as long as its
+ * rounds are less than max / N seconds apart (or, once progressed, SESSION_STALE).
  *
  * A session in use by a worker is checked out (busy); a second packet for it in the meantime
  * is told BUSY and dropped (the NAS retransmits), and eviction and expiry skip it.
@@ -26,6 +32,10 @@
 
 #define SESSION_STATE_LEN 16
 #define SESSION_OWNER_LEN 20
+/* Seconds without a round after which a progressed session loses its eviction priority:
+ * far longer than a round trip through a NAS and a supplicant, short enough that keeping the
+ * table full of fresh abandoned conversations takes max / 2 new ones a second. */
+#define SESSION_STALE 2.0
 
 /* Who may continue a session: opaque octets compared as a whole (eap_access.c: the address
  * family and address of the NAS, without the port). */

@@ -1,6 +1,7 @@
 /*
  * Unit tests for the EAP session table (src/server/session_table.c): lookup, busy sessions,
- * expiry, and the eviction policy that keeps progressed sessions through a flood of starts.
+ * expiry, and the eviction policy that keeps progressed sessions through a flood of starts
+ * and new ones through a table full of abandoned progressed conversations.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -158,6 +159,63 @@ START_TEST(test_flood_keeps_progressed)
 }
 END_TEST
 
+/*
+ * A NAS fills the table with conversations it took past their first round and abandoned;
+ * later its new starts must evict those, not a user's new session (which the old policy,
+ * "new sessions always first", did at the first start landing in the user's shard).
+ */
+START_TEST(test_abandoned_progressed_go_first)
+{
+	struct session_table *t = session_table_new(ctx, 16 * 64, 30);
+	uint8_t user[SESSION_STATE_LEN], s[SESSION_STATE_LEN];
+	enum session_miss why;
+	unsigned i;
+
+	for (i = 0; i < 16 * 64; i++) {
+		ck_assert_int_eq(session_table_add(t, &nas, new_data(), s, 0.0), 0);
+		session_table_checkin(t, s, 0.0, true, false);
+	}
+	ck_assert_int_eq(session_table_add(t, &nas, new_data(), user, 10.0), 0);
+	session_table_checkin(t, user, 10.0, false, false);
+	/* 200 more of the same, a few ms later: about 12 per shard, 63 stale ones in each. */
+	for (i = 0; i < 200; i++) {
+		ck_assert_int_eq(session_table_add(t, &nas, new_data(), s, 10.01), 0);
+		session_table_checkin(t, s, 10.01, true, false);
+	}
+	ck_assert_ptr_nonnull(session_table_checkout(t, &nas, user, SESSION_STATE_LEN, 10.05, &why));
+	session_table_checkin(t, user, 10.05, true, false);
+	ck_assert_uint_le(session_table_count(t), 16 * 64);
+}
+END_TEST
+
+/* Progressed sessions in use (rounds less than SESSION_STALE apart) keep their priority
+ * through a long flood of starts. */
+START_TEST(test_active_progressed_survive_long_flood)
+{
+	struct session_table *t = session_table_new(ctx, 64, 30);
+	uint8_t users[10][SESSION_STATE_LEN], s[SESSION_STATE_LEN];
+	enum session_miss why;
+	unsigned i, u, sec;
+
+	for (u = 0; u < 10; u++) {
+		ck_assert_int_eq(session_table_add(t, &nas, new_data(), users[u], 0.0), 0);
+		session_table_checkin(t, users[u], 0.0, true, false);
+	}
+	for (sec = 1; sec <= 10; sec++) {	/* 1000 starts a second; each user a round a second */
+		for (i = 0; i < 1000; i++) {
+			ck_assert_int_eq(session_table_add(t, &nas, new_data(), s, sec), 0);
+			session_table_checkin(t, s, sec, false, false);
+		}
+		for (u = 0; u < 10; u++) {
+			ck_assert_ptr_nonnull(session_table_checkout(t, &nas, users[u],
+								     SESSION_STATE_LEN, sec + 0.5,
+								     &why));
+			session_table_checkin(t, users[u], sec + 0.5, true, false);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_busy_not_evicted)
 {
 	struct session_table *t = session_table_new(ctx, 1, 30);
@@ -186,6 +244,8 @@ int main(void)
 	tcase_add_test(tc, test_release);
 	tcase_add_test(tc, test_expiry);
 	tcase_add_test(tc, test_flood_keeps_progressed);
+	tcase_add_test(tc, test_abandoned_progressed_go_first);
+	tcase_add_test(tc, test_active_progressed_survive_long_flood);
 	tcase_add_test(tc, test_busy_not_evicted);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
