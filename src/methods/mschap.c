@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,29 @@ char const *mschap_verdict_name(enum mschap_verdict v)
 {
 	if ((unsigned)v >= sizeof(verdict_names) / sizeof(verdict_names[0])) return "?";
 	return verdict_names[v];
+}
+
+/* SHA1 and MD5 fetched once: EVP_sha1() and EVP_md5() make EVP_DigestInit fetch each time. */
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha1_fetched, *md5_fetched;
+
+static void md_fetch(void)
+{
+	sha1_fetched = EVP_MD_fetch(NULL, "SHA1", NULL);
+	md5_fetched = EVP_MD_fetch(NULL, "MD5", NULL);
+	ERR_clear_error();
+}
+
+static EVP_MD const *md_sha1(void)
+{
+	pthread_once(&md_once, md_fetch);
+	return sha1_fetched ? sha1_fetched : EVP_sha1();
+}
+
+static EVP_MD const *md_md5(void)
+{
+	pthread_once(&md_once, md_fetch);
+	return md5_fetched ? md5_fetched : EVP_md5();
 }
 
 /* out = H(part 0 || part 1 || ...) through EVP in the default context. */
@@ -196,7 +220,7 @@ int mschapv2_challenge_hash(uint8_t out[MSCHAP_V1_CHALLENGE_LEN],
 	parts[0] = (struct part){peer_challenge, MSCHAP_V2_CHALLENGE_LEN};
 	parts[1] = (struct part){auth_challenge, MSCHAP_V2_CHALLENGE_LEN};
 	parts[2] = (struct part){user, user_len};
-	if (digest_parts(EVP_sha1(), md, sizeof(md), parts, 3) < 0) return -1;
+	if (digest_parts(md_sha1(), md, sizeof(md), parts, 3) < 0) return -1;
 	memcpy(out, md, MSCHAP_V1_CHALLENGE_LEN);
 	return 0;
 }
@@ -249,12 +273,12 @@ int mschapv2_auth_response(char out[MSCHAP_V2_AUTH_RESPONSE_LEN + 1],
 	parts[0] = (struct part){hh, sizeof(hh)};
 	parts[1] = (struct part){nt_response, MSCHAP_NT_RESPONSE_LEN};
 	parts[2] = (struct part){magic1, sizeof(magic1) - 1};
-	if (digest_parts(EVP_sha1(), md, sizeof(md), parts, 3) < 0) goto done;
+	if (digest_parts(md_sha1(), md, sizeof(md), parts, 3) < 0) goto done;
 	if (exchange_challenge_hash(ch, x) < 0) goto done;
 	parts[0] = (struct part){md, sizeof(md)};
 	parts[1] = (struct part){ch, sizeof(ch)};
 	parts[2] = (struct part){magic2, sizeof(magic2) - 1};
-	if (digest_parts(EVP_sha1(), md, sizeof(md), parts, 3) < 0) goto done;
+	if (digest_parts(md_sha1(), md, sizeof(md), parts, 3) < 0) goto done;
 	out[0] = 'S';
 	out[1] = '=';
 	for (size_t i = 0; i < sizeof(md); i++) {
@@ -342,7 +366,7 @@ enum mschap_verdict chap_verify(struct mschap_cred const *cred, uint8_t ident,
 	parts[0] = (struct part){&ident, 1};
 	parts[1] = (struct part){cred->cleartext, cred->cleartext_len};
 	parts[2] = (struct part){challenge, challenge_len};
-	if (digest_parts(EVP_md5(), md, sizeof(md), parts, 3) < 0) return MSCHAP_ERROR;
+	if (digest_parts(md_md5(), md, sizeof(md), parts, 3) < 0) return MSCHAP_ERROR;
 	v = CRYPTO_memcmp(md, response, sizeof(md)) == 0 ? MSCHAP_MATCH : MSCHAP_MISMATCH;
 	if (v == MSCHAP_MISMATCH) err_set("CHAP: response does not match");
 	mem_wipe(md, sizeof(md));
@@ -363,7 +387,7 @@ int mschapv2_master_key(uint8_t out[MSCHAP_V2_MASTER_KEY_LEN],
 	parts[0] = (struct part){nt_hash_hash, MSCHAP_NT_HASH_LEN};
 	parts[1] = (struct part){nt_response, MSCHAP_NT_RESPONSE_LEN};
 	parts[2] = (struct part){magic1, sizeof(magic1) - 1};
-	rc = digest_parts(EVP_sha1(), md, sizeof(md), parts, 3);
+	rc = digest_parts(md_sha1(), md, sizeof(md), parts, 3);
 	if (rc == 0) memcpy(out, md, MSCHAP_V2_MASTER_KEY_LEN);
 	mem_wipe(md, sizeof(md));
 	return rc;
@@ -389,7 +413,7 @@ int mschapv2_start_key(uint8_t out[MSCHAP_V2_MPPE_KEY_LEN],
 	parts[1] = (struct part){pad1, sizeof(pad1)};
 	parts[2] = (struct part){s, sizeof(magic2) - 1};	/* both are 84 octets */
 	parts[3] = (struct part){pad2, sizeof(pad2)};
-	rc = digest_parts(EVP_sha1(), md, sizeof(md), parts, 4);
+	rc = digest_parts(md_sha1(), md, sizeof(md), parts, 4);
 	if (rc == 0) memcpy(out, md, MSCHAP_V2_MPPE_KEY_LEN);
 	mem_wipe(md, sizeof(md));
 	return rc;
