@@ -85,7 +85,7 @@ struct conf_eap {
 	unsigned fragment_size;		/* largest EAP packet we send, default 1400, 100..4000;
 					 * lowered per request to Framed-MTU */
 	unsigned max_message;		/* reassembly cap of one TLS message, default 65536,
-					 * 1024..1048576 */
+					 * 1024..65536 (what latchd buffers for OpenSSL) */
 	enum conf_eap_user_name user_name;
 	struct tls_settings tls;	/* from tls { }: paths resolved against confdir and
 					 * checked readable at load time; strings owned by the

@@ -87,7 +87,7 @@ static int eap_numbers_parse(struct conf_eap *eap, struct cf_item const *cs)
 		{ "max_sessions", 16, 1000000, offsetof(struct conf_eap, max_sessions) },
 		{ "max_rounds", 4, 1000, offsetof(struct conf_eap, max_rounds) },
 		{ "fragment_size", 100, 4000, offsetof(struct conf_eap, fragment_size) },
-		{ "max_message", 1024, 1048576, offsetof(struct conf_eap, max_message) },
+		{ "max_message", 1024, 65536, offsetof(struct conf_eap, max_message) },
 	};
 	struct cf_item const *cp;
 	size_t i;

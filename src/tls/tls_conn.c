@@ -46,6 +46,9 @@ struct tls_conn *tls_conn_new(TALLOC_CTX *ctx, struct tls_server *srv)
 		return NULL;
 	}
 	SSL_set_bio(c->ssl, c->in, c->out);
+	/* A conversation waits for the peer between rounds: OpenSSL's record buffers (~33 KB)
+	 * need not wait with it (the table may hold tens of thousands of conversations). */
+	SSL_set_mode(c->ssl, SSL_MODE_RELEASE_BUFFERS);
 	talloc_set_destructor(c, conn_free);
 	SSL_set_accept_state(c->ssl);
 	SSL_set_app_data(c->ssl, c);

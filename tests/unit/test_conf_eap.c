@@ -93,7 +93,7 @@ START_TEST(test_full)
 	ck_assert_uint_eq(eap->max_sessions, 2000);
 	ck_assert_uint_eq(eap->max_rounds, 40);
 	ck_assert_uint_eq(eap->fragment_size, 1100);
-	ck_assert_uint_eq(eap->max_message, 131072);
+	ck_assert_uint_eq(eap->max_message, 32768);
 	ck_assert_int_eq(eap->user_name, CONF_EAP_USER_NAME_CERT_SAN);
 	path_is(conf, s->certificate_file, "../eap-certs/server.pem");	/* via ${confdir} */
 	path_is(conf, s->private_key_file, "../eap-certs/server.key");
@@ -255,6 +255,7 @@ START_TEST(test_other_errors)
 	expect_error("eap-no-ca", "latchd.conf:8", "neither ca_file nor ca_path");
 	expect_error("eap-no-tls", "latchd.conf:7", "eap has no tls { } section");
 	expect_error("eap-range", "latchd.conf:8", "fragment_size = 50 is out of range");
+	expect_error("eap-range-message", "latchd.conf:8", "max_message = 131072 is out of range");
 	expect_error("eap-not-a-file", "latchd.conf:11", "is not a regular file");
 	expect_error("eap-ecdsa-half", "latchd.conf:8", "certificate_file_ecdsa");
 	expect_error("eap-twice", "latchd.conf:14", "second 'eap' section");
