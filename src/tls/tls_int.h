@@ -11,6 +11,7 @@
 
 /* What the ticket callbacks need; the server's copy is handed to each connection (the
  * callbacks run on the connection, which may outlive the tls_server). Wiped when freed. */
+#define TLS_DIGEST_LEN 32	/* SHA-256 */
 struct tls_ticket_conf {
 	bool on;
 	uint8_t secret[TLS_TICKET_SECRET_MAX];
@@ -21,6 +22,7 @@ struct tls_ticket_conf {
 	bool allow_expired_crl;
 	enum cert_identity_binding binding;
 	bool skip_inner;		/* resume_skip_inner (TTLS/PEAP, TLS 1.3 only) */
+	uint8_t rules_digest[TLS_DIGEST_LEN];	/* of the certificate rules (tls_resume.c) */
 };
 
 struct tls_server {
@@ -44,8 +46,14 @@ struct tls_resume {
 	char identity[254];		/* the EAP identity of the full handshake */
 	unsigned n_certs;		/* leaf first, then intermediates (chain CRL checks);
 					 * 0 for a tunnel (TTLS/PEAP: no client certificate) */
-	bool has_peer;			/* format 3: peer below holds the leaf's names */
+	bool has_peer;			/* format 3 on: peer below holds the leaf's names */
 	struct tls_peer_info peer;	/* printed fields of the leaf (identity unused) */
+	bool has_trust;			/* format 4: the three fields below */
+	uint8_t rules_digest[TLS_DIGEST_LEN];	/* the server's certificate rules then */
+	uint8_t anchor_name[512];	/* DER subject of the trust anchor that verified the
+					 * chain (EAP-TLS; empty for TTLS/PEAP) */
+	size_t anchor_name_len;
+	uint8_t anchor_sha256[TLS_DIGEST_LEN];	/* that anchor's certificate */
 	struct {
 		uint8_t issuer[512];	/* DER X509_NAME */
 		size_t issuer_len;
@@ -96,11 +104,15 @@ int tls_resume_decode(struct tls_resume *r, uint8_t const *data, size_t len);
 
 /* May the ticket's authorization r be used now by c? peer is the certificate in the
  * ticket's session (tickets of format 1 and 2; NULL from format 3 on) and must be the one r
- * describes. Checks the stored verdict, the
- * lifetime, the certificate's notAfter, the EAP identity (when bound) and revocation
- * against store's current CRLs. Returns true, or false with why filled. */
+ * describes. Checks the stored verdict, the lifetime, the certificate's notAfter, the EAP
+ * identity (when bound), from format 4 on that the server's certificate rules are those of
+ * the full handshake and that store still holds the trust anchor that verified the chain,
+ * and revocation against store's current CRLs. Returns true, or false with why filled. */
 bool tls_resume_allowed(struct tls_conn const *c, struct tls_resume const *r, X509 *peer,
 			X509_STORE *store, char *why, size_t cap);
+
+/* The digest of the rules a ticket must have been issued under (tls_resume.c), into out. */
+int tls_rules_digest(struct cert_rules const *rules, uint8_t out[TLS_DIGEST_LEN]);
 
 /* Print the names of certificate x into *out (all but out->identity). */
 void tls_peer_print(X509 *x, struct tls_peer_info *out);

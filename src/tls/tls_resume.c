@@ -8,7 +8,7 @@
  * under which the full handshake read no CRL either) no current CRL of the server lists the
  * certificate (or, with check_crl = chain, its intermediates).
  *
- * Format (version 3), all integers big endian:
+ * Format (version 4), all integers big endian:
  *	u8 version, u8 EAP method Type (13 TLS, 21 TTLS, 25 PEAP), u8 verdict reason,
  *	u8 flags (1 = verdict warning), u8 n certs (1..6; 0 for TTLS/PEAP, which ask for none)
  *	u32 u32 auth_time, u32 u32 not_after (two's complement 64-bit unix times)
@@ -17,9 +17,18 @@
  *	the one whose inner method succeeded before a TLS 1.3 ticket was sent, else empty), then
  *	the leaf's subject, issuer, serial, notAfter, SANs, CN and SAN name as tls_peer_info
  *	prints them (empty for TTLS/PEAP)
- * Version 2 (only the first 3 texts) and version 1 (EAP-TLS only: no method octet, 2 texts)
- * are still read, so tickets issued before an upgrade keep resuming: their sessions carry the
- * peer certificate, which then supplies the names.
+ *	(version 4 on) u16 len, DER subject of the trust anchor that verified the chain (empty
+ *	for TTLS/PEAP); 32 octets SHA-256 of that anchor's certificate (zeros for TTLS/PEAP);
+ *	32 octets SHA-256 of the server's certificate rules (tls_rules_digest)
+ * A format 4 ticket resumes only while the server's rules (require_client_eku, the issuer
+ * rule, identity binding) are those of its full handshake and, for EAP-TLS, while ca_file or
+ * ca_path still holds that trust anchor: a CA taken out of the trust store, or a rule made
+ * stricter, means a full handshake under the new configuration, not a resumption under the
+ * old one (also between servers sharing a ticket key file but not their trust).
+ * Versions 3, 2 (only the first 3 texts) and 1 (EAP-TLS only: no method octet, 2 texts)
+ * are still read, so tickets issued before an upgrade keep resuming for the rest of their
+ * lifetime, without the trust check: sessions of versions 1 and 2 carry the peer certificate,
+ * which then supplies the names.
  * A ticket only resumes the method it was issued for: an EAP-TLS ticket offered in TTLS (or
  * the other way) means a full handshake.
  * From version 3 on the session inside the ticket holds no certificate (tls_ticket_cipher.c
@@ -34,11 +43,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
 #define RESUME_VERSION_1 1 /* EAP-TLS only, read for old tickets */
 #define RESUME_VERSION_2 2 /* 3 texts, the certificate in the session */
-#define RESUME_VERSION 3
+#define RESUME_VERSION_3 3 /* no trust anchor, no rules digest */
+#define RESUME_VERSION 4
 #define RESUME_FLAG_WARNING 0x01
 #define CLOCK_SKEW_MAX 300 /* seconds a peer server's clock may be ahead */
 
@@ -93,6 +104,66 @@ static int cert_slot_fill(struct tls_resume *r, unsigned i, X509 *x)
 	return 0;
 }
 
+int tls_rules_digest(struct cert_rules const *rules, uint8_t out[TLS_DIGEST_LEN])
+{
+	char text[1024];
+	unsigned int len = 0;
+	int n = snprintf(text, sizeof(text), "latchd ticket rules 1|eku=%d|binding=%d|issuer=%s",
+			 rules->require_client_eku ? 1 : 0, (int)rules->binding,
+			 rules->issuer ? rules->issuer : "(any)");
+
+	if (n < 0 || (size_t)n >= sizeof(text) ||
+	    EVP_Digest(text, (size_t)n, out, &len, EVP_sha256(), NULL) != 1 ||
+	    len != TLS_DIGEST_LEN) {
+		err_set("tls: cannot digest the certificate rules (issuer rule too long?)");
+		return -1;
+	}
+	return 0;
+}
+
+/* The trust anchor of a verified chain into r. Returns 0 or -1. */
+static int anchor_fill(struct tls_resume *r, STACK_OF(X509) *chain)
+{
+	X509 *anchor = chain && sk_X509_num(chain) > 0 ? sk_X509_value(chain, sk_X509_num(chain) - 1)
+						       : NULL;
+	unsigned char *p = r->anchor_name;
+	unsigned int len = 0;
+	int n = anchor ? i2d_X509_NAME(X509_get_subject_name(anchor), NULL) : -1;
+
+	if (n <= 0 || (size_t)n > sizeof(r->anchor_name) ||
+	    X509_digest(anchor, EVP_sha256(), r->anchor_sha256, &len) != 1 ||
+	    len != TLS_DIGEST_LEN)
+		return -1;
+	r->anchor_name_len = (size_t)i2d_X509_NAME(X509_get_subject_name(anchor), &p);
+	return 0;
+}
+
+/* Does store still hold the trust anchor r names (same subject, same certificate)? Looks up
+ * by subject, so ca_path's hashed directory is searched as for a full handshake. */
+static bool anchor_trusted(X509_STORE *store, struct tls_resume const *r)
+{
+	unsigned char const *p = r->anchor_name;
+	X509_NAME *name = d2i_X509_NAME(NULL, &p, (long)r->anchor_name_len);
+	X509_STORE_CTX *sctx = name ? X509_STORE_CTX_new() : NULL;
+	STACK_OF(X509) *certs = NULL;
+	bool found = false;
+
+	if (sctx && X509_STORE_CTX_init(sctx, store, NULL, NULL) == 1)
+		certs = X509_STORE_CTX_get1_certs(sctx, name);
+	for (int i = 0; certs && !found && i < sk_X509_num(certs); i++) {
+		uint8_t md[TLS_DIGEST_LEN];
+		unsigned int len = 0;
+
+		found = X509_digest(sk_X509_value(certs, i), EVP_sha256(), md, &len) == 1 &&
+			len == sizeof(md) && memcmp(md, r->anchor_sha256, sizeof(md)) == 0;
+	}
+	sk_X509_pop_free(certs, X509_free);
+	X509_STORE_CTX_free(sctx);
+	X509_NAME_free(name);
+	ERR_clear_error();
+	return found;
+}
+
 /* The authorization of a full handshake that just verified c->peer. */
 static int resume_from_peer(struct tls_conn const *c, struct tls_resume *r)
 {
@@ -101,6 +172,8 @@ static int resume_from_peer(struct tls_conn const *c, struct tls_resume *r)
 	struct tls_peer_info info;
 
 	r->method = c->method;
+	r->has_trust = true;
+	memcpy(r->rules_digest, c->tickets.rules_digest, sizeof(r->rules_digest));
 	if (c->tunnel_tickets) {
 		/* TTLS/PEAP: no certificate; the inner identity is added by the caller. */
 		r->auth_time = tls_ticket_now(&c->tickets);
@@ -116,7 +189,7 @@ static int resume_from_peer(struct tls_conn const *c, struct tls_resume *r)
 	r->not_after = time_epoch(X509_get0_notAfter(c->peer));
 	r->warning = c->verdict.warning;
 	snprintf(r->warning_detail, sizeof(r->warning_detail), "%s", c->verdict.warning_detail);
-	if (cert_slot_fill(r, 0, c->peer) < 0)
+	if (cert_slot_fill(r, 0, c->peer) < 0 || anchor_fill(r, chain) < 0)
 		return -1;
 	r->n_certs = 1;
 	/* With check_crl = chain, the intermediates are re-checked too (not the anchor). */
@@ -160,13 +233,10 @@ ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 		if (resume_from_peer(c, &local) < 0)
 			return 0;
 		r = &local;
-	} else if (!r->has_peer && r->n_certs > 0) {
-		/* resumed from a format 1/2 ticket: the names come from its session's certificate */
-		if (!c->peer)
-			return 0;
-		local = *r;
-		tls_peer_print(c->peer, &local.peer);
-		r = &local;
+	} else if (!r->has_trust) {
+		/* Resumed from a ticket of format 1-3 (no trust anchor to carry on): no new
+		 * ticket; the next authentication is a full handshake under today's rules. */
+		return 0;
 	}
 	wcursor_init(&w, buf, cap);
 	wcursor_u8(&w, RESUME_VERSION);
@@ -185,6 +255,9 @@ ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 	text[2] = c->ticket_inner ? c->ticket_inner : (char *)"";
 	for (int i = 0; i < N_TEXT; i++)
 		put_blob(&w, text[i], strlen(text[i])); /* names: "" for TTLS/PEAP */
+	put_blob(&w, r->anchor_name, r->anchor_name_len);
+	wcursor_bytes(&w, r->anchor_sha256, sizeof(r->anchor_sha256));
+	wcursor_bytes(&w, r->rules_digest, sizeof(r->rules_digest));
 	return w.bad ? -1 : (ssize_t)wcursor_used(&w);
 }
 
@@ -243,12 +316,26 @@ int tls_resume_decode(struct tls_resume *r, uint8_t const *data, size_t len)
 			      &r->certs[i].serial_len, false))
 			return -1;
 	text_fields(r, text, tcap);
-	n_text = version == RESUME_VERSION ? N_TEXT : version == RESUME_VERSION_2 ? N_TEXT_V2
-										: N_TEXT_V1;
+	n_text = version >= RESUME_VERSION_3 ? N_TEXT : version == RESUME_VERSION_2 ? N_TEXT_V2
+										 : N_TEXT_V1;
 	for (int i = 0; i < n_text; i++)
 		if (!get_blob(&rc, text[i], tcap[i], NULL, true))
 			return -1;
-	r->has_peer = version == RESUME_VERSION && n > 0;
+	r->has_peer = version >= RESUME_VERSION_3 && n > 0;
+	if (version >= RESUME_VERSION) {
+		uint8_t const *p;
+
+		if (!get_blob(&rc, r->anchor_name, sizeof(r->anchor_name), &r->anchor_name_len,
+			      false) ||
+		    (r->anchor_name_len == 0) != (n == 0) ||
+		    !rcursor_ref(&rc, &p, sizeof(r->anchor_sha256)))
+			return -1;
+		memcpy(r->anchor_sha256, p, sizeof(r->anchor_sha256));
+		if (!rcursor_ref(&rc, &p, sizeof(r->rules_digest)))
+			return -1;
+		memcpy(r->rules_digest, p, sizeof(r->rules_digest));
+		r->has_trust = true;
+	}
 	return rcursor_left(&rc) == 0 ? 0 : -1;
 }
 
@@ -374,6 +461,12 @@ bool tls_resume_allowed(struct tls_conn const *c, struct tls_resume const *r, X5
 			 (unsigned)r->method, (unsigned)c->method);
 		return false;
 	}
+	if (r->has_trust && CRYPTO_memcmp(r->rules_digest, c->tickets.rules_digest,
+					  sizeof(r->rules_digest)) != 0) {
+		snprintf(why, cap, "the certificate rules (require_client_eku, check_cert_issuer, "
+			 "identity binding) changed since the full handshake");
+		return false;
+	}
 	if (c->tunnel_tickets)
 		return tunnel_allowed(c, r, now, why, cap);
 	/* Format 3: no certificate in the session, the names are in r (both sealed by the
@@ -402,6 +495,11 @@ bool tls_resume_allowed(struct tls_conn const *c, struct tls_resume const *r, X5
 	}
 	if (r->not_after <= now) {
 		snprintf(why, cap, "client certificate serial %s expired at %s", serial, not_after);
+		return false;
+	}
+	if (r->has_trust && !anchor_trusted(store, r)) {
+		snprintf(why, cap, "the CA that verified client certificate serial %s is no longer "
+			 "in ca_file/ca_path", serial);
 		return false;
 	}
 	if (bound && (!c->identity || strlen(r->identity) != c->identity_len ||

@@ -315,6 +315,8 @@ int tls_ticket_setup(struct tls_server *srv, struct tls_settings const *s)
 	t->allow_expired_crl = s->allow_expired_crl;
 	t->binding = s->identity_binding;
 	t->skip_inner = s->resume_skip_inner;
+	if (tls_rules_digest(&srv->rules, t->rules_digest) < 0)
+		return -1;
 	if (!s->resumption) {
 		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 		SSL_CTX_set_num_tickets(ctx, 0);

@@ -2,7 +2,7 @@
 // seeds: tests/vectors/ticket_data.txt
 /*
  * libFuzzer target for what latchd reads back out of a session ticket (src/tls): the
- * authorization in the ticket's application data (tls_resume_decode, formats 1 to 3) and the
+ * authorization in the ticket's application data (tls_resume_decode, formats 1 to 4) and the
  * DER walk that leaves the peer certificate out of a serialized session
  * (tls_ticket_strip_peer). Both only ever see data sealed by the ticket key's HMAC, so this is
  * defence in depth: no read or write out of bounds, NUL-terminated texts, bounded counts; a
@@ -34,6 +34,8 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 		for (unsigned i = 0; i < r.n_certs; i++)
 			if (r.certs[i].issuer_len > sizeof(r.certs[i].issuer) ||
 			    r.certs[i].serial_len > sizeof(r.certs[i].serial)) abort();
+		if (r.anchor_name_len > sizeof(r.anchor_name)) abort();
+		if (!r.has_trust && r.anchor_name_len) abort();
 		check_text(r.identity, sizeof(r.identity));
 		check_text(r.inner, sizeof(r.inner));
 		check_text(r.warning_detail, sizeof(r.warning_detail));

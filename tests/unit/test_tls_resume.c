@@ -472,6 +472,53 @@ START_TEST(test_identity_binding)
 }
 END_TEST
 
+/*
+ * A ticket resumes only under the trust and rules of its full handshake: a server sharing
+ * the key file but trusting another CA, or with a stricter issuer rule, makes it a full
+ * handshake (which then applies its own trust and rules).
+ */
+START_TEST(test_trust_and_rules_changed)
+{
+	struct tls_settings s;
+	struct tls_server *a, *other_ca, *strict, *same;
+	struct tls_conn *c;
+	SSL_SESSION *sess;
+
+	pki_settings(scratch, &s, "rsa");
+	a = server(&s, key1, "k1");
+	same = server(&s, key1, "k1same");
+	s.ca_file = pki_path(scratch, "rsa", "unknown-ca.pem");
+	other_ca = server(&s, key1, "k1ca");
+	pki_settings(scratch, &s, "rsa");
+	s.check_cert_issuer = "CN=latchd lab intermediate rsa,O=latchd lab";
+	strict = server(&s, key1, "k1strict");
+	sess = full(a, versions[_i], "alice@example.test");
+	/* the same configuration on another server: resumes */
+	ck_assert_int_eq(run(same, versions[_i], "alice@example.test", sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	talloc_free(c);
+	/* the root that verified alice is not trusted there: no resumption, and the full
+	 * handshake fails on the unknown CA */
+	ck_assert_int_ne(run(other_ca, versions[_i], "alice@example.test", sess, &c, NULL),
+			 HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_msg(strstr(tls_conn_resume_refused(c), "no longer in ca_file") != NULL, "%s",
+		      tls_conn_resume_refused(c));
+	talloc_free(c);
+	/* an issuer rule added (alice still passes it): a full handshake, not a resumption */
+	ck_assert_int_eq(run(strict, versions[_i], "alice@example.test", sess, &c, NULL), HS_DONE);
+	ck_assert(!tls_conn_resumed(c));
+	ck_assert_msg(strstr(tls_conn_resume_refused(c), "certificate rules") != NULL, "%s",
+		      tls_conn_resume_refused(c));
+	talloc_free(c);
+	SSL_SESSION_free(sess);
+	talloc_free(a);
+	talloc_free(same);
+	talloc_free(other_ca);
+	talloc_free(strict);
+}
+END_TEST
+
 /* RFC 9190 2.1.2/2.5: the NewSessionTicket comes out at DONE, so the commitment message the
  * method writes next follows it; both fit one 1400-octet EAP fragment with the RSA lab
  * certificate in the ticket. */
@@ -604,10 +651,22 @@ START_TEST(test_appdata_hostile)
 	ck_assert_str_eq(r->peer.cn, "alice@example.test");
 	/* format 2 (the certificate in the session, 3 texts) and format 1 (before TTLS/PEAP
 	 * tickets: no method octet, 2 texts) still read, without the names */
-	ck_assert_uint_eq(buf[0], 3);
+	ck_assert(r->has_trust);
+	ck_assert_uint_gt(r->anchor_name_len, 0);
+	ck_assert_uint_eq(buf[0], 4);
 	ck_assert_uint_eq(buf[1], 13);
 	{
 		size_t t = texts_at(buf, (size_t)n), t2 = skip_texts(buf, (size_t)n, t, 3);
+		size_t t3 = skip_texts(buf, (size_t)n, t, 10);
+
+		/* format 3: format 4 without the anchor and rules digest, read without them */
+		memcpy(copy, buf, t3);
+		copy[0] = 3;
+		ck_assert_int_eq(tls_resume_decode(r, copy, t3), 0);
+		ck_assert(r->has_peer);
+		ck_assert(!r->has_trust);
+		ck_assert_str_eq(r->peer.cn, "alice@example.test");
+		ck_assert_int_eq(tls_resume_decode(r, buf, t3), -1); /* format 4 needs them */
 
 		ck_assert_uint_gt(t2, t);
 		memcpy(copy, buf, t2);
@@ -624,7 +683,7 @@ START_TEST(test_appdata_hostile)
 		ck_assert_uint_eq(r->method, 13);
 		ck_assert(!r->has_peer);
 		ck_assert_str_eq(r->identity, "alice@example.test");
-		copy[0] = 4; /* a format from the future */
+		copy[0] = 5; /* a format from the future */
 		ck_assert_int_eq(tls_resume_decode(r, copy, t2 - 3), -1);
 	}
 	buf[2] = CERT_REVOKED; /* a stored verdict that was not ok */
@@ -693,6 +752,7 @@ static Suite *tls_resume_suite(void)
 	tcase_add_loop_test(tc, test_crl_gone, 0, 2);
 	tcase_add_loop_test(tc, test_rotation, 0, 2);
 	tcase_add_loop_test(tc, test_identity_binding, 0, 2);
+	tcase_add_loop_test(tc, test_trust_and_rules_changed, 0, 2);
 	tcase_add_test(tc, test_commitment_after_ticket);
 	tcase_add_test(tc, test_settings_errors);
 	tcase_add_loop_test(tc, test_appdata_hostile, 0, 2);
