@@ -231,9 +231,16 @@ enum eap_session_result eap_session_process(struct eap_session *s, uint8_t const
 		return EAP_SESSION_DROP;
 	}
 	if (len == 0) {
-		/* EAP-Start: only before anything else happened (RFC 3579 2.1). */
+		/* EAP-Start: only before anything else happened (RFC 3579 2.1), and once: a
+		 * second one would re-send the Identity Request and keep the conversation alive
+		 * without counting as a round (a lost answer comes back as a RADIUS
+		 * retransmission, which the duplicate cache answers). */
 		if (s->phase != PHASE_IDENTITY) {
 			set_reason(s, "EAP-Start in the middle of a conversation");
+			return EAP_SESSION_DROP;
+		}
+		if (s->sent_request) {
+			set_reason(s, "second EAP-Start in one conversation");
 			return EAP_SESSION_DROP;
 		}
 		struct eap_packet idreq = {.code = EAP_CODE_REQUEST, .id = (uint8_t)(s->last_id + 1),

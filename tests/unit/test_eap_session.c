@@ -93,6 +93,9 @@ START_TEST(test_full_success)
 	ck_assert_uint_eq(out[0], EAP_CODE_REQUEST);
 	ck_assert_uint_eq(out[4], 1);
 	id = out[1];
+	/* A second EAP-Start is dropped: it would keep the conversation alive for free. */
+	ck_assert_int_eq(eap_session_process(s, NULL, 0, &out, &out_len), EAP_SESSION_DROP);
+	ck_assert_str_eq(eap_session_reason(s), "second EAP-Start in one conversation");
 	n = response(buf, id, 1, "alice@example.test");
 	/* The default method (the first) is offered at once. */
 	ck_assert_int_eq(eap_session_process(s, buf, n, &out, &out_len), EAP_SESSION_CONTINUE);
