@@ -10,6 +10,10 @@
 
 #define SHARDS 16
 #define BUCKETS_PER_SHARD 1024
+/* Sessions freed per shard by one expiry pass, so that the pass after a flood does not hold
+ * a shard's lock (and the worker running it) for tens of milliseconds; the rest go at the
+ * next pass (checkout already treats them as expired). */
+#define EXPIRE_PER_SHARD 256
 
 enum sess_list {
 	LIST_NEW,
@@ -287,23 +291,25 @@ size_t session_table_expire(struct session_table *t, double now)
 	for (i = 0; i < SHARDS; i++) {
 		struct shard *sh = &t->shards[i];
 		enum sess_list list;
+		size_t here = 0;
 
 		pthread_mutex_lock(&sh->lock);
 		for (list = LIST_NEW; list < LIST_COUNT; list++) {
 			struct sess *s = sh->lists[list].head;
 
 			/* Lists are in last-use order: stop at the first one still fresh. */
-			while (s && s->last_used + t->idle <= now) {
+			while (s && s->last_used + t->idle <= now && here < EXPIRE_PER_SHARD) {
 				struct sess *next = s->next;
 
 				if (!s->busy) {
 					sess_destroy(sh, s);
-					freed++;
+					here++;
 				}
 				s = next;
 			}
 		}
 		pthread_mutex_unlock(&sh->lock);
+		freed += here;
 	}
 	return freed;
 }

@@ -82,7 +82,8 @@ void session_table_checkin(struct session_table *t, uint8_t const state[SESSION_
  * idle time nor its place in the eviction order changes. */
 void session_table_release(struct session_table *t, uint8_t const state[SESSION_STATE_LEN]);
 
-/* Free sessions idle for longer than the timeout (not the busy ones). Returns how many. */
+/* Free sessions idle for longer than the timeout (not the busy ones), at most 256 per shard
+ * (4096 in all) per call: the rest at the next call. Returns how many. */
 size_t session_table_expire(struct session_table *t, double now);
 
 size_t session_table_count(struct session_table *t);

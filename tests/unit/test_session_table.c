@@ -134,6 +134,31 @@ START_TEST(test_expiry)
 }
 END_TEST
 
+/* One expiry pass frees at most 256 sessions per shard; the next pass the rest. */
+START_TEST(test_expiry_bounded)
+{
+	struct session_table *t = session_table_new(ctx, 16 * 1024, 30);
+	uint8_t s[SESSION_STATE_LEN];
+	enum session_miss why;
+	size_t first, second;
+	unsigned i;
+
+	for (i = 0; i < 10000; i++) {
+		ck_assert_int_eq(session_table_add(t, &nas, new_data(), s, 0.0), 0);
+		session_table_checkin(t, s, 0.0, false, false);
+	}
+	first = session_table_expire(t, 31.0);
+	ck_assert_uint_le(first, 16 * 256);
+	ck_assert_uint_gt(first, 0);
+	/* the ones left are expired for lookups already */
+	ck_assert_ptr_null(session_table_checkout(t, &nas, s, sizeof(s), 31.0, &why));
+	second = session_table_expire(t, 31.0);
+	while (session_table_count(t) > 0 && second < 10000)
+		second += session_table_expire(t, 31.0);
+	ck_assert_uint_eq(first + second, 10000);
+}
+END_TEST
+
 START_TEST(test_flood_keeps_progressed)
 {
 	/* 64 slots; 10 users get past their first round, then 20000 starts arrive. */
@@ -243,6 +268,7 @@ int main(void)
 	tcase_add_test(tc, test_owner);
 	tcase_add_test(tc, test_release);
 	tcase_add_test(tc, test_expiry);
+	tcase_add_test(tc, test_expiry_bounded);
 	tcase_add_test(tc, test_flood_keeps_progressed);
 	tcase_add_test(tc, test_abandoned_progressed_go_first);
 	tcase_add_test(tc, test_active_progressed_survive_long_flood);
