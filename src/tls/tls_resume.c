@@ -219,6 +219,20 @@ static void put_blob(struct wcursor *w, void const *p, size_t len)
 	wcursor_bytes(w, p, len);
 }
 
+/* A text as decoding accepts it: control octets (which it refuses) written as '?', so that
+ * an odd inner identity or detail costs a character, not the whole ticket. */
+static void put_text(struct wcursor *w, char const *text)
+{
+	size_t len = strlen(text);
+
+	wcursor_u16(w, (uint16_t)len);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		wcursor_u8(w, ch < 0x20 || ch == 0x7f ? '?' : ch);
+	}
+}
+
 ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 {
 	/* The ticket's authorization only when OpenSSL resumed it: a ticket that passed the
@@ -254,7 +268,7 @@ ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 	/* The inner identity is only ever the one of this connection's inner success. */
 	text[2] = c->ticket_inner ? c->ticket_inner : (char *)"";
 	for (int i = 0; i < N_TEXT; i++)
-		put_blob(&w, text[i], strlen(text[i])); /* names: "" for TTLS/PEAP */
+		put_text(&w, text[i]); /* names: "" for TTLS/PEAP */
 	put_blob(&w, r->anchor_name, r->anchor_name_len);
 	wcursor_bytes(&w, r->anchor_sha256, sizeof(r->anchor_sha256));
 	wcursor_bytes(&w, r->rules_digest, sizeof(r->rules_digest));

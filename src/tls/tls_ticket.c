@@ -149,8 +149,12 @@ static int ticket_key_cb(SSL *s, unsigned char name[16], unsigned char iv[EVP_MA
 		return enc ? -1 : 0;
 	period = tls_ticket_now(&c->tickets) / (int64_t)c->tickets.rotation;
 	if (enc) {
-		if (keys_derive(&c->tickets, period, &k) < 0 || RAND_bytes(iv, 16) != 1)
+		if (keys_derive(&c->tickets, period, &k) < 0)
 			return -1;
+		if (RAND_bytes(iv, 16) != 1) {
+			mem_wipe(&k, sizeof(k));
+			return -1;
+		}
 		memcpy(name, k.name, TICKET_NAME_LEN);
 		return keys_use(&k, iv, cctx, hctx, 1);
 	}
