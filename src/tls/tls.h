@@ -108,6 +108,11 @@ struct tls_server *tls_server_new(TALLOC_CTX *ctx, struct tls_settings const *s)
  * ..."), or "" if all is well. Never NULL; owned by srv. */
 char const *tls_server_warning(struct tls_server const *srv);
 
+/* A reload without ticket_key_file: take over the random ticket secret of the server being
+ * replaced, so that the tickets it issued keep resuming. Returns true if it did (both servers
+ * issue tickets from a random secret), false otherwise (nothing changed). */
+bool tls_server_keep_random_key(struct tls_server *srv, struct tls_server const *old);
+
 /* For tests: the clock used for ticket key periods, ticket lifetime and the certificate and
  * CRL dates re-checked on resumption; NULL = time(). Applies to connections made after. */
 void tls_server_set_clock(struct tls_server *srv, time_t (*clock)(void));

@@ -22,6 +22,7 @@ struct tls_ticket_conf {
 	bool allow_expired_crl;
 	enum cert_identity_binding binding;
 	bool skip_inner;		/* resume_skip_inner (TTLS/PEAP, TLS 1.3 only) */
+	bool random_secret;		/* no ticket_key_file: secret made by this process */
 	uint8_t rules_digest[TLS_DIGEST_LEN];	/* of the certificate rules (tls_resume.c) */
 };
 

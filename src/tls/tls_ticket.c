@@ -310,6 +310,18 @@ static int ticket_settings_check(struct tls_settings const *s)
 	return 0;
 }
 
+bool tls_server_keep_random_key(struct tls_server *srv, struct tls_server const *old)
+{
+	struct tls_ticket_conf *t = &srv->tickets;
+
+	if (!old || !t->on || !t->random_secret || !old->tickets.on ||
+	    !old->tickets.random_secret)
+		return false;
+	memcpy(t->secret, old->tickets.secret, old->tickets.secret_len);
+	t->secret_len = old->tickets.secret_len;
+	return true;
+}
+
 int tls_ticket_setup(struct tls_server *srv, struct tls_settings const *s)
 {
 	struct tls_ticket_conf *t = &srv->tickets;
@@ -339,6 +351,7 @@ int tls_ticket_setup(struct tls_server *srv, struct tls_settings const *s)
 			return -1;
 		}
 		t->secret_len = TLS_TICKET_SECRET_MIN;
+		t->random_secret = true;
 		snprintf(srv->warning, sizeof(srv->warning),
 			 "ticket_key_file is not set: session tickets use a random key of this "
 			 "process, so only this process (until it restarts) can resume them; set "

@@ -226,6 +226,19 @@ START_TEST(test_random_key)
 	ck_assert_int_eq(run(b, versions[_i], NULL, sess, &c, NULL), HS_DONE);
 	ck_assert(!tls_conn_resumed(c));
 	talloc_free(c);
+	/* a reload: the new server takes over the old one's random secret, and a's tickets
+	 * resume on it (a server with a key file never takes one over) */
+	ck_assert(tls_server_keep_random_key(b, a));
+	ck_assert_int_eq(run(b, versions[_i], NULL, sess, &c, NULL), HS_DONE);
+	ck_assert(tls_conn_resumed(c));
+	talloc_free(c);
+	{
+		struct tls_server *k = server(&s, key1, "k1");
+
+		ck_assert(!tls_server_keep_random_key(k, a));
+		ck_assert(!tls_server_keep_random_key(b, k));
+		talloc_free(k);
+	}
 	SSL_SESSION_free(sess);
 	talloc_free(a);
 	talloc_free(b);
