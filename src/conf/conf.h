@@ -76,6 +76,8 @@ enum conf_eap_user_name {
 };
 
 /* eap { ... tls { ... } }: EAP-TLS (RFC 5216, RFC 9190). Defaults apply without a section. */
+#define CONF_EAP_SESSION_TIMEOUT_DEFAULT 30
+#define CONF_EAP_MAX_SESSIONS_DEFAULT 16384
 struct conf_eap {
 	bool enabled;			/* an eap section is present */
 	char const *default_method;	/* "tls" (the only method so far) */

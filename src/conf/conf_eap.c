@@ -59,8 +59,8 @@ void conf_eap_defaults(struct conf_eap *eap)
 {
 	memset(eap, 0, sizeof(*eap));
 	eap->default_method = "tls";
-	eap->session_timeout = 30;
-	eap->max_sessions = 16384;
+	eap->session_timeout = CONF_EAP_SESSION_TIMEOUT_DEFAULT;
+	eap->max_sessions = CONF_EAP_MAX_SESSIONS_DEFAULT;
 	eap->max_rounds = 50;
 	eap->fragment_size = 1400;
 	eap->max_message = 65536;

@@ -106,10 +106,12 @@ static size_t eap_methods_fill(struct eap_method_entry *out, char const *first,
 	return n;
 }
 
-/* EAP: the TLS context and the method table, built once per configuration. */
-static int runtime_load_eap(struct runtime *rt)
+/* EAP: the TLS context and the method table, built once per configuration. prev: the
+ * runtime being replaced by a reload, or NULL at start. */
+static int runtime_load_eap(struct runtime *rt, struct runtime const *prev)
 {
 	struct conf_eap const *eap = &rt->conf->eap;
+	bool kept;
 
 	if (!eap->enabled) return 0;
 	rt->tls = tls_server_new(rt, &eap->tls);
@@ -117,7 +119,10 @@ static int runtime_load_eap(struct runtime *rt)
 		err_prefix("%s: eap { tls { } }", rt->conf->main_file);
 		return -1;
 	}
-	if (tls_server_warning(rt->tls)[0])
+	/* Without ticket_key_file, a reload keeps the process's random ticket secret (and does
+	 * not repeat the warning about it): outstanding tickets keep resuming. */
+	kept = prev && prev->tls && tls_server_keep_random_key(rt->tls, prev->tls);
+	if (tls_server_warning(rt->tls)[0] && !kept)
 		log_warn("%s: eap { tls { } }: %s", rt->conf->main_file, tls_server_warning(rt->tls));
 	rt->inner.lookup = eap_inner_lookup;
 	rt->inner.ctx = rt->conf;
@@ -136,7 +141,7 @@ static int runtime_load_eap(struct runtime *rt)
  * context: see struct runtime). NULL with err_msg() on failure.
  */
 static struct runtime *runtime_load(struct options const *opt, struct dict const *dict,
-				    unsigned generation)
+				    unsigned generation, struct runtime const *prev)
 {
 	struct runtime *rt = talloc_zero(NULL, struct runtime);
 
@@ -147,7 +152,7 @@ static struct runtime *runtime_load(struct options const *opt, struct dict const
 	rt->dict = dict;
 	rt->generation = generation;
 	rt->conf = conf_load(rt, opt->confdir, dict);
-	if (!rt->conf || runtime_load_eap(rt) < 0) goto fail;
+	if (!rt->conf || runtime_load_eap(rt, prev) < 0) goto fail;
 	if (rt->conf->detail_file) {
 		make_parent_dir(rt->conf->detail_file);
 		rt->detail_fd = open(rt->conf->detail_file,
@@ -210,11 +215,54 @@ static void server_log_stats(struct server *srv, char const *when)
 	log_info("counters (%s): %s", when, line);
 }
 
+static bool listens_equal(struct server const *srv, struct conf const *c)
+{
+	size_t i;
+
+	if (c->n_listens != srv->n_listens) return false;
+	for (i = 0; i < c->n_listens; i++) {
+		struct conf_listen const *a = &srv->listens[i], *b = &c->listens[i];
+
+		if (a->type != b->type || a->addr_len != b->addr_len ||
+		    memcmp(&a->addr, &b->addr, a->addr_len) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* A reload applies clients, users, the eap section's TLS and methods, and accounting; the
+ * rest is fixed at start: say so for each such setting the new files change. */
+static void reload_restart_warnings(struct server const *srv, struct conf const *old,
+				    struct conf const *c)
+{
+	char what[256] = "";
+	size_t n = 0;
+
+#define RESTART_ONLY(changed, name)                                                          \
+	do {                                                                                 \
+		if ((changed) && n < sizeof(what))                                           \
+			n += (size_t)snprintf(what + n, sizeof(what) - n, "%s%s", n ? ", " : "", \
+					      name);                                         \
+	} while (0)
+
+	RESTART_ONLY(!listens_equal(srv, c), "listen sections");
+	RESTART_ONLY(workers_wanted(c) != srv->n_workers, "server { workers }");
+	RESTART_ONLY(c->max_requests != old->max_requests, "server { max_requests }");
+	RESTART_ONLY(c->duplicate_ttl != old->duplicate_ttl, "server { duplicate_ttl }");
+	RESTART_ONLY(c->eap.enabled && c->eap.max_sessions != srv->session_max,
+		     "eap { max_sessions }");
+	RESTART_ONLY(c->eap.enabled && c->eap.session_timeout != srv->session_timeout,
+		     "eap { session_timeout }");
+#undef RESTART_ONLY
+	if (n)
+		log_warn("reload: %s changed; that takes a restart (the running values stay)", what);
+}
+
 static void server_reload(struct server *srv, struct options const *opt,
 			  struct dict const *dict)
 {
 	struct runtime *old = atomic_load(&srv->runtime);
-	struct runtime *rt = runtime_load(opt, dict, old->generation + 1);
+	struct runtime *rt = runtime_load(opt, dict, old->generation + 1, old);
 	struct timespec pause = {.tv_nsec = 10 * 1000 * 1000};
 	size_t i;
 	int tries;
@@ -223,8 +271,7 @@ static void server_reload(struct server *srv, struct options const *opt,
 		log_error("reload failed, keeping the running configuration: %s", err_msg());
 		return;
 	}
-	if (rt->conf->n_listens != srv->n_listens)
-		log_warn("reload: listen sections changed; that takes a restart, the sockets stay");
+	reload_restart_warnings(srv, old->conf, rt->conf);
 	atomic_store(&srv->runtime, rt);
 	/* Wait until every worker has moved to the new tree, then free the old one. */
 	for (tries = 0; tries < 500; tries++) {
@@ -263,14 +310,19 @@ static int server_start(struct server *srv, TALLOC_CTX *ctx)
 		return -1;
 	}
 	if (listens_probe(rt->conf) < 0) return -1;
-	if (rt->conf->eap.enabled) {
-		srv->sessions = session_table_new(ctx, rt->conf->eap.max_sessions,
-						  rt->conf->eap.session_timeout);
-		if (!srv->sessions) {
-			err_set("cannot create the EAP session table");
-			return -1;
-		}
+	/* Also without an eap section, so that one added by a reload works. */
+	srv->sessions = session_table_new(ctx, rt->conf->eap.enabled ? rt->conf->eap.max_sessions
+								   : CONF_EAP_MAX_SESSIONS_DEFAULT,
+					  rt->conf->eap.enabled ? rt->conf->eap.session_timeout
+								: CONF_EAP_SESSION_TIMEOUT_DEFAULT);
+	if (!srv->sessions) {
+		err_set("cannot create the EAP session table");
+		return -1;
 	}
+	srv->session_max = rt->conf->eap.enabled ? rt->conf->eap.max_sessions
+						 : CONF_EAP_MAX_SESSIONS_DEFAULT;
+	srv->session_timeout = rt->conf->eap.enabled ? rt->conf->eap.session_timeout
+						     : CONF_EAP_SESSION_TIMEOUT_DEFAULT;
 	srv->n_workers = workers_wanted(rt->conf);
 	srv->workers = talloc_zero_array(ctx, struct worker, srv->n_workers);
 	if (!srv->workers) return -1;
@@ -345,8 +397,19 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	memset(&srv, 0, sizeof(srv));
+	/* First of all: a SIGHUP (a reload racing a restart) or SIGUSR1 while the dictionary and
+	 * configuration load would otherwise kill the process; blocked, they wait for the signal
+	 * loop. Workers inherit the mask; only sigwait() in this thread sees these. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (options_parse(&opt, argc, argv) < 0) return 2;
 	if (opt.debug) log_threshold = LOG_LVL_DEBUG;
+	log_debug("loading the dictionaries from %s and the configuration from %s", opt.dictdir,
+		  opt.confdir);
 	root = talloc_new(NULL);
 	snprintf(path, sizeof(path), "%s/dictionary", opt.dictdir);
 	dict = dict_load(root, path);
@@ -354,7 +417,7 @@ int main(int argc, char **argv)
 		log_error("dictionary: %s", err_msg());
 		goto out;
 	}
-	rt = runtime_load(&opt, dict, 1);
+	rt = runtime_load(&opt, dict, 1, NULL);
 	if (!rt) {
 		log_error("configuration: %s", err_msg());
 		goto out;
@@ -366,13 +429,6 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	/* Workers inherit a mask with these blocked; only sigwait() in this thread sees them. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* A file size limit (ulimit -f, LimitFSIZE=) reached by the detail file makes write()
 	 * fail with EFBIG, logged per record, instead of killing the server. */

@@ -73,6 +73,7 @@ struct server {
 	size_t n_listens;
 	atomic_bool stopping;
 	struct session_table *sessions;		/* EAP conversations, all workers */
+	unsigned session_max, session_timeout;	/* what the table was made with */
 	bool debug;
 };
 

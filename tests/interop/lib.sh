@@ -7,16 +7,6 @@ if ! command -v eapol_test >/dev/null 2>&1; then
 	exit 77
 fi
 
-# The lab PKI, made once per build directory by scripts/pki (flock: tests run in parallel).
-PKI="$top_builddir/tests/pki"
-make_pki() {
-	mkdir -p "$PKI"
-	flock "$PKI/.lock" "$top_srcdir/scripts/pki" "$PKI" both >"$WORK/pki.log" 2>&1 || {
-		cat "$WORK/pki.log"
-		exit 99
-	}
-}
-
 # write_eap_config ALG [extra lines for the tls section [extra lines for the eap section]]:
 # a configuration with EAP-TLS enabled.
 write_eap_config() {

@@ -31,6 +31,56 @@ out=$(rc "User-Name = dave, User-Password = pw4, Message-Authenticator = 0x00")
 check "old configuration still serves after a bad reload" grep -q 'Received Access-Accept' <<<"$out"
 check "clean exit" stop_latchd
 
+# What a reload cannot change says so; an eap section added by a reload works.
+write_config
+start_latchd
+eap_identity="EAP-Message = 0x0201000801626f62, Message-Authenticator = 0x00"
+out=$(rc "User-Name = bob, $eap_identity")
+check "EAP before the eap section: Access-Reject" grep -q 'Received Access-Reject' <<<"$out"
+make_pki
+sed -i 's/workers = 2/workers = 3/' "$WORK/raddb/latchd.conf"
+cat >>"$WORK/raddb/latchd.conf" <<CONF
+eap {
+	tls {
+		certificate_file = $PKI/rsa/server-chain.pem
+		private_key_file = $PKI/rsa/server.key
+		ca_file = $PKI/rsa/ca.pem
+	}
+}
+CONF
+kill -HUP "$LATCHD_PID"
+for _ in $(seq 1 40); do grep -q 'reloaded' "$WORK/latchd.log" && break; sleep 0.05; done
+check "a reload names the settings that take a restart" \
+	grep -q 'reload: server { workers } changed; that takes a restart' "$WORK/latchd.log"
+out=$(rc "User-Name = bob, $eap_identity")
+check "EAP after an eap section was added by a reload: Access-Challenge" \
+	grep -q 'Received Access-Challenge' <<<"$out"
+check "clean exit after the reloads" stop_latchd
+
+# A SIGHUP while latchd is still loading its configuration (a reload racing a restart) is
+# handled once it runs, not fatal: a users file large enough to take a while to load.
+write_config
+for i in $(seq 1 30000); do printf 'user%d\tCleartext-Password := "p%d"\n\n' "$i" "$i"; done \
+	>>"$WORK/raddb/users"
+: >"$WORK/latchd.log"
+"$LATCHD" -X -d "$WORK/raddb" -D "$top_srcdir/dictionaries" >>"$WORK/latchd.log" 2>&1 &
+LATCHD_PID=$!
+for _ in $(seq 1 2000); do # until main() runs (its first -X line), then signal at once
+	grep -q 'loading the dictionaries' "$WORK/latchd.log" && break
+	sleep 0.002
+done
+kill -HUP "$LATCHD_PID"
+loaded=no
+for _ in $(seq 1 200); do
+	grep -q 'ready:' "$WORK/latchd.log" && loaded=yes && break
+	kill -0 "$LATCHD_PID" 2>/dev/null || break
+	sleep 0.05
+done
+check "a SIGHUP during start-up does not kill latchd" test "$loaded" = yes
+check "it is handled as a reload once running" bash -c \
+	"for _ in \$(seq 1 100); do grep -q reloaded '$WORK/latchd.log' && exit 0; sleep 0.05; done; exit 1"
+if [ "$loaded" = yes ]; then check "clean exit" stop_latchd; else LATCHD_PID=; fi
+
 # IPv6 listener and client on ::1.
 if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
 	write_config

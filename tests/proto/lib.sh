@@ -108,6 +108,16 @@ CONF
 }
 
 # Start latchd in the background on the configuration in $WORK/raddb and wait until ready.
+# The lab PKI, made once per build directory by scripts/pki (flock: tests run in parallel).
+PKI="$top_builddir/tests/pki"
+make_pki() {
+	mkdir -p "$PKI"
+	flock "$PKI/.lock" "$top_srcdir/scripts/pki" "$PKI" both >"$WORK/pki.log" 2>&1 || {
+		cat "$WORK/pki.log"
+		exit 99
+	}
+}
+
 # start_latchd: latchd -X in the background (LATCHD_PID), waits for its ready line. With
 # LATCHD_FSIZE_KB set: under that file size limit (ulimit -f), its log through a pipe so
 # that the limit does not cut the log short.
