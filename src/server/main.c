@@ -258,33 +258,66 @@ static void reload_restart_warnings(struct server const *srv, struct conf const 
 		log_warn("reload: %s changed; that takes a restart (the running values stay)", what);
 }
 
+/*
+ * Release the replaced configurations every worker has moved past (a worker reports the
+ * generation it uses after each batch and at least every 250 ms). One that stays because a
+ * worker is stuck (a write or fsync on the detail file that does not return) is said once.
+ */
+static void retired_sweep(struct server *srv)
+{
+	unsigned seen = UINT_MAX;
+	double now = server_now();
+	size_t i, k = 0;
+
+	for (i = 0; i < srv->n_workers; i++) {
+		unsigned g = atomic_load(&srv->workers[i].seen_generation);
+
+		if (g < seen) seen = g;
+	}
+	for (i = 0; i < srv->n_retired; i++) {
+		struct runtime *r = srv->retired[i];
+
+		if (r->generation < seen) {
+			runtime_unref(r); /* EAP conversations may still hold it */
+			continue;
+		}
+		if (now - srv->retired_at[i] >= 5.0 && !srv->retired_warned) {
+			log_warn("reload: a worker has not moved to the new configuration for %.0f s "
+				 "(blocked writing the detail file?); the old configuration is freed "
+				 "when it does", now - srv->retired_at[i]);
+			srv->retired_warned = true;
+		}
+		srv->retired[k] = r;
+		srv->retired_at[k++] = srv->retired_at[i];
+	}
+	srv->n_retired = k;
+	if (k == 0) srv->retired_warned = false;
+}
+
 static void server_reload(struct server *srv, struct options const *opt,
 			  struct dict const *dict)
 {
 	struct runtime *old = atomic_load(&srv->runtime);
-	struct runtime *rt = runtime_load(opt, dict, old->generation + 1, old);
-	struct timespec pause = {.tv_nsec = 10 * 1000 * 1000};
-	size_t i;
-	int tries;
+	struct runtime *rt;
 
+	retired_sweep(srv);
+	if (srv->n_retired == SERVER_MAX_RETIRED) {
+		log_error("reload refused: %d older configurations are still used by a worker that "
+			  "has not moved on (blocked writing the detail file?); reload again once "
+			  "it has", SERVER_MAX_RETIRED);
+		return;
+	}
+	rt = runtime_load(opt, dict, old->generation + 1, old);
 	if (!rt) {
 		log_error("reload failed, keeping the running configuration: %s", err_msg());
 		return;
 	}
 	reload_restart_warnings(srv, old->conf, rt->conf);
 	atomic_store(&srv->runtime, rt);
-	/* Wait until every worker has moved to the new tree, then free the old one. */
-	for (tries = 0; tries < 500; tries++) {
-		for (i = 0; i < srv->n_workers; i++)
-			if (atomic_load(&srv->workers[i].seen_generation) < rt->generation) break;
-		if (i == srv->n_workers) break;
-		nanosleep(&pause, NULL);
-	}
-	if (tries == 500) {
-		log_warn("reload: a worker did not move to the new configuration; old one kept");
-	} else {
-		runtime_unref(old);	/* EAP conversations may still hold it */
-	}
+	/* Freed by retired_sweep once every worker has moved to the new tree: no waiting here,
+	 * so a stuck worker neither stalls the signal loop nor keeps the old tree forever. */
+	srv->retired[srv->n_retired] = old;
+	srv->retired_at[srv->n_retired++] = server_now();
 	log_info("reloaded %s: %zu clients, %zu users", rt->conf->main_file, rt->conf->n_clients,
 		 rt->conf->n_users);
 }
@@ -372,7 +405,15 @@ static void server_signal_loop(struct server *srv, TALLOC_CTX *ctx, struct optio
 	for (;;) {
 		int sig = 0;
 
-		if (sigwait(set, &sig) != 0) continue;
+		if (srv->n_retired) { /* a reload's old tree to free: look again every 250 ms */
+			struct timespec tick = {.tv_nsec = 250 * 1000 * 1000};
+
+			sig = sigtimedwait(set, NULL, &tick);
+			retired_sweep(srv);
+			if (sig < 0) continue;
+		} else if (sigwait(set, &sig) != 0) {
+			continue;
+		}
 		if (sig == SIGHUP) {
 			log_info("SIGHUP: reloading the configuration");
 			server_reload(srv, opt, dict);
@@ -446,10 +487,11 @@ int main(int argc, char **argv)
 	server_log_stats(&srv, "exit");
 	rc = 0;
 out:
-	/* Conversations first (they hold runtime references), then the current runtime. */
+	/* Conversations first (they hold runtime references), then the runtimes. */
 	TALLOC_FREE(srv.sessions);
 	if (srv.runtime) runtime_unref(atomic_load(&srv.runtime));
 	else if (rt) runtime_unref(rt);
+	while (srv.n_retired) runtime_unref(srv.retired[--srv.n_retired]);
 	talloc_free(root);
 	return rc;
 }

@@ -25,6 +25,7 @@
 
 #define SERVER_MAX_WORKERS 64
 #define SERVER_MAX_LISTENS 16
+#define SERVER_MAX_RETIRED 16	/* reloads whose old configuration a worker still uses */
 #define SERVER_BATCH 32
 
 /*
@@ -74,6 +75,11 @@ struct server {
 	atomic_bool stopping;
 	struct session_table *sessions;		/* EAP conversations, all workers */
 	unsigned session_max, session_timeout;	/* what the table was made with */
+	/* Configurations replaced by a reload, still possibly used by a worker (main thread). */
+	struct runtime *retired[SERVER_MAX_RETIRED];
+	double retired_at[SERVER_MAX_RETIRED];
+	size_t n_retired;
+	bool retired_warned;
 	bool debug;
 };
 

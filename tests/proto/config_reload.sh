@@ -81,6 +81,60 @@ check "it is handled as a reload once running" bash -c \
 	"for _ in \$(seq 1 100); do grep -q reloaded '$WORK/latchd.log' && exit 0; sleep 0.05; done; exit 1"
 if [ "$loaded" = yes ]; then check "clean exit" stop_latchd; else LATCHD_PID=; fi
 
+# A worker stuck writing the detail file (a FIFO that nobody reads): reloads do not wait for
+# it, and the configurations they replaced are freed once it moves on.
+write_config
+sed -i "s/workers = 2/workers = 1/; s|detail = $WORK/detail|detail = $WORK/detail.fifo|" \
+	"$WORK/raddb/latchd.conf"
+mkfifo "$WORK/detail.fifo"
+exec 7<>"$WORK/detail.fifo" # a reader that does not read: the pipe fills up
+start_latchd
+# the FIFO's descriptors in latchd (it also inherited this shell's fd 7)
+fifo_fds() { find "/proc/$LATCHD_PID/fd" -lname "$WORK/detail.fifo" 2>/dev/null | wc -l; }
+base=$(fifo_fds)
+class=0x$(printf '%0400d' 0) # 200 octets, printed as 400 hex digits in the record
+for i in $(seq 1 80); do
+	printf 'Acct-Status-Type = Interim-Update, Acct-Session-Id = "fill-%d", ' "$i"
+	printf 'Class = %s, Class = %s, Class = %s, Class = %s\n\n' "$class" "$class" "$class" \
+		"$class"
+done >"$WORK/acct.req"
+radclient -f "$WORK/acct.req" -p 80 -t 1 -r 1 "127.0.0.1:$ACCT_PORT" acct "$SECRET" \
+	>/dev/null 2>&1 &
+RADCLIENT_PID=$!
+# the 64 KiB pipe holds ~40 such records; once it is full, the worker is stuck in write()
+pipe_bytes() {
+	python3 -c 'import array, fcntl, termios; b = array.array("i", [0]); fcntl.ioctl(7, termios.FIONREAD, b); print(b[0])'
+}
+last=-1
+for _ in $(seq 1 100); do # full: over 40 KB and no longer growing
+	now=$(pipe_bytes)
+	[ "$now" -ge 40000 ] && [ "$now" -eq "$last" ] && break
+	last=$now
+	sleep 0.2
+done
+echo "detail FIFO holds $now octets"
+check "the detail FIFO is full (the worker is stuck writing to it)" test "$now" -ge 40000
+for i in 1 2 3; do
+	kill -HUP "$LATCHD_PID"
+	for _ in $(seq 1 60); do
+		[ "$(grep -c 'reloaded' "$WORK/latchd.log")" -ge "$i" ] && break
+		sleep 0.05
+	done
+done
+check "three reloads done while the worker is stuck" \
+	test "$(grep -c 'reloaded' "$WORK/latchd.log")" -eq 3
+check "meanwhile the four configurations keep their detail files" \
+	test "$(fifo_fds)" -eq $((base + 3))
+timeout 10 cat <&7 >/dev/null &
+DRAIN_PID=$!
+for _ in $(seq 1 100); do [ "$(fifo_fds)" -eq "$base" ] && break; sleep 0.05; done
+check "once the worker moves on, the replaced configurations are freed" \
+	test "$(fifo_fds)" -eq "$base"
+check "clean exit with a stuck-then-freed worker" stop_latchd
+kill "$DRAIN_PID" "$RADCLIENT_PID" 2>/dev/null
+wait "$DRAIN_PID" "$RADCLIENT_PID" 2>/dev/null
+exec 7>&-
+
 # IPv6 listener and client on ::1.
 if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
 	write_config
