@@ -372,18 +372,38 @@ static int server_start(struct server *srv, TALLOC_CTX *ctx)
 	return 0;
 }
 
-static void server_stop(struct server *srv)
+/*
+ * Stop the workers. They notice within 250 ms; one that does not stop within 5 s is stuck
+ * (a write or fsync on the detail file that does not return): returns false, and the caller
+ * exits without freeing what that worker may still touch.
+ */
+static bool server_stop(struct server *srv)
 {
-	size_t i, j;
+	struct timespec pause = {.tv_nsec = 10 * 1000 * 1000};
+	size_t i, j, stuck = 0;
+	int tries;
 
 	atomic_store(&srv->stopping, true);
+	for (tries = 0; tries < 500; tries++) {
+		for (i = 0; i < srv->n_workers; i++)
+			if (srv->workers[i].thread && !atomic_load(&srv->workers[i].exited)) break;
+		if (i == srv->n_workers) break;
+		nanosleep(&pause, NULL);
+	}
 	for (i = 0; i < srv->n_workers; i++) {
 		struct worker *w = &srv->workers[i];
 
+		if (w->thread && !atomic_load(&w->exited)) {
+			log_error("worker %zu did not stop within 5 s (blocked writing the detail "
+				  "file?); exiting without it", i);
+			stuck++;
+			continue;
+		}
 		if (w->thread) pthread_join(w->thread, NULL);
 		for (j = 0; j < w->n_fds; j++) close(w->fds[j]);
 		if (w->epoll_fd > 0) close(w->epoll_fd);
 	}
+	return stuck == 0;
 }
 
 static void server_log_ready(struct server const *srv)
@@ -478,12 +498,17 @@ int main(int argc, char **argv)
 	srv.debug = opt.debug;
 	if (server_start(&srv, root) < 0) {
 		log_error("start-up failed: %s", err_msg());
-		server_stop(&srv);
+		if (!server_stop(&srv)) _exit(1);
 		goto out;
 	}
 	server_log_ready(&srv);
 	server_signal_loop(&srv, root, &opt, dict, &set);
-	server_stop(&srv);
+	if (!server_stop(&srv)) {
+		/* A stuck worker may still use the runtime, the sessions, its sockets: free
+		 * nothing, the process ends here. */
+		server_log_stats(&srv, "exit");
+		_exit(1);
+	}
 	server_log_stats(&srv, "exit");
 	rc = 0;
 out:

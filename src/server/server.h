@@ -63,6 +63,7 @@ struct worker {
 	struct stats stats;
 	uint64_t next_request;		/* request numbers for log lines */
 	_Atomic unsigned seen_generation;
+	atomic_bool exited;		/* set by the thread as its last act */
 	struct server *server;
 };
 

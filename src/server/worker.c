@@ -115,6 +115,7 @@ static void *worker_main(void *arg)
 
 	if (!b) {
 		log_error("worker %u: out of memory for its buffers", w->index);
+		atomic_store(&w->exited, true);
 		return NULL;
 	}
 	while (!atomic_load(&w->server->stopping)) {
@@ -136,6 +137,7 @@ static void *worker_main(void *arg)
 		atomic_store(&w->seen_generation, rt->generation);
 	}
 	talloc_free(b);
+	atomic_store(&w->exited, true);
 	return NULL;
 }
 

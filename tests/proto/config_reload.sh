@@ -130,9 +130,37 @@ DRAIN_PID=$!
 for _ in $(seq 1 100); do [ "$(fifo_fds)" -eq "$base" ] && break; sleep 0.05; done
 check "once the worker moves on, the replaced configurations are freed" \
 	test "$(fifo_fds)" -eq "$base"
-check "clean exit with a stuck-then-freed worker" stop_latchd
+# Stuck again, then SIGTERM: latchd gives the worker 5 s, says so, and exits anyway.
 kill "$DRAIN_PID" "$RADCLIENT_PID" 2>/dev/null
 wait "$DRAIN_PID" "$RADCLIENT_PID" 2>/dev/null
+radclient -f "$WORK/acct.req" -p 80 -t 1 -r 1 "127.0.0.1:$ACCT_PORT" acct "$SECRET" \
+	>/dev/null 2>&1 &
+RADCLIENT_PID=$!
+last=-1
+for _ in $(seq 1 100); do
+	now=$(pipe_bytes)
+	[ "$now" -ge 40000 ] && [ "$now" -eq "$last" ] && break
+	last=$now
+	sleep 0.2
+done
+kill -TERM "$LATCHD_PID"
+for _ in $(seq 1 300); do # bounded: 15 s
+	kill -0 "$LATCHD_PID" 2>/dev/null || break
+	sleep 0.05
+done
+if kill -0 "$LATCHD_PID" 2>/dev/null; then
+	fail "SIGTERM with a stuck worker still ends latchd: it hangs"
+	kill -KILL "$LATCHD_PID"
+fi
+wait "$LATCHD_PID"
+rc=$?
+LATCHD_PID=
+check "SIGTERM with a stuck worker still ends latchd (exit status 1)" test "$rc" -eq 1
+check "and says which worker it left behind" \
+	grep -q 'worker 0 did not stop within 5 s (blocked writing the detail file?)' \
+	"$WORK/latchd.log"
+kill "$RADCLIENT_PID" 2>/dev/null
+wait "$RADCLIENT_PID" 2>/dev/null
 exec 7>&-
 
 # IPv6 listener and client on ::1.
