@@ -106,16 +106,21 @@ static int cert_slot_fill(struct tls_resume *r, unsigned i, X509 *x)
 
 int tls_rules_digest(struct cert_rules const *rules, uint8_t out[TLS_DIGEST_LEN])
 {
-	char text[1024];
+	char head[96];
+	char const *issuer = rules->issuer ? rules->issuer : "(any)";
 	unsigned int len = 0;
-	int n = snprintf(text, sizeof(text), "latchd ticket rules 1|eku=%d|binding=%d|issuer=%s",
-			 rules->require_client_eku ? 1 : 0, (int)rules->binding,
-			 rules->issuer ? rules->issuer : "(any)");
+	int n = snprintf(head, sizeof(head), "latchd ticket rules 1|eku=%d|binding=%d|issuer=",
+			 rules->require_client_eku ? 1 : 0, (int)rules->binding);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ok = md && n > 0 && (size_t)n < sizeof(head) &&
+		 EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+		 EVP_DigestUpdate(md, head, (size_t)n) == 1 &&
+		 EVP_DigestUpdate(md, issuer, strlen(issuer)) == 1 &&
+		 EVP_DigestFinal_ex(md, out, &len) == 1 && len == TLS_DIGEST_LEN;
 
-	if (n < 0 || (size_t)n >= sizeof(text) ||
-	    EVP_Digest(text, (size_t)n, out, &len, EVP_sha256(), NULL) != 1 ||
-	    len != TLS_DIGEST_LEN) {
-		err_set("tls: cannot digest the certificate rules (issuer rule too long?)");
+	EVP_MD_CTX_free(md);
+	if (!ok) {
+		err_set("tls: cannot digest the certificate rules (OpenSSL SHA-256 failed)");
 		return -1;
 	}
 	return 0;
@@ -130,7 +135,7 @@ static int anchor_fill(struct tls_resume *r, STACK_OF(X509) *chain)
 	unsigned int len = 0;
 	int n = anchor ? i2d_X509_NAME(X509_get_subject_name(anchor), NULL) : -1;
 
-	if (n <= 0 || (size_t)n > sizeof(r->anchor_name) ||
+	if (n <= 0 || (size_t)n >= sizeof(r->anchor_name) || /* get_blob's limit */
 	    X509_digest(anchor, EVP_sha256(), r->anchor_sha256, &len) != 1 ||
 	    len != TLS_DIGEST_LEN)
 		return -1;
@@ -219,8 +224,17 @@ static void put_blob(struct wcursor *w, void const *p, size_t len)
 	wcursor_bytes(w, p, len);
 }
 
+static bool has_control(char const *text)
+{
+	for (; *text; text++)
+		if ((unsigned char)*text < 0x20 || *text == 0x7f)
+			return true;
+	return false;
+}
+
 /* A text as decoding accepts it: control octets (which it refuses) written as '?', so that
- * an odd inner identity or detail costs a character, not the whole ticket. */
+ * an odd printed name or detail costs a character, not the whole ticket (the identities are
+ * checked by the caller). */
 static void put_text(struct wcursor *w, char const *text)
 {
 	size_t len = strlen(text);
@@ -249,7 +263,8 @@ ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 		r = &local;
 	} else if (!r->has_trust) {
 		/* Resumed from a ticket of format 1-3 (no trust anchor to carry on): no new
-		 * ticket; the next authentication is a full handshake under today's rules. */
+		 * ticket. TLS 1.3 then needs a full handshake next time; a TLS 1.2 client keeps
+		 * its old ticket, which resumes (without the trust check) until ticket_lifetime. */
 		return 0;
 	}
 	wcursor_init(&w, buf, cap);
@@ -267,6 +282,10 @@ ssize_t tls_resume_encode(struct tls_conn const *c, uint8_t *buf, size_t cap)
 	text_fields(r, text, tcap);
 	/* The inner identity is only ever the one of this connection's inner success. */
 	text[2] = c->ticket_inner ? c->ticket_inner : (char *)"";
+	/* The identities decide authorization on resumption: one with a control octet (which
+	 * decoding refuses) gets no ticket rather than an altered name. */
+	if (has_control(text[0]) || has_control(text[2]))
+		return 0;
 	for (int i = 0; i < N_TEXT; i++)
 		put_text(&w, text[i]); /* names: "" for TTLS/PEAP */
 	put_blob(&w, r->anchor_name, r->anchor_name_len);

@@ -370,12 +370,10 @@ START_TEST(test_appdata)
 	}
 	ck_assert_int_eq(tls_resume_decode(r, buf, (size_t)n), -1);
 	ck_assert_int_eq(tls_resume_encode(c, buf, 8), -1);
-	/* a control octet in an inner identity costs that character, not the ticket */
-	ck_assert_int_eq(tls_conn_send_ticket(c, "tab\there", 8), 1);
-	n = tls_resume_encode(c, buf, sizeof(buf));
-	ck_assert_int_gt(n, 0);
-	ck_assert_int_eq(tls_resume_decode(r, buf, (size_t)n), 0);
-	ck_assert_str_eq(r->inner, "tab?here");
+	/* an inner identity with a control octet decides authorization on resumption: no
+	 * authorization goes into the ticket (it never resumes) rather than an altered name */
+	ck_assert_int_ge(tls_conn_send_ticket(c, "tab\there", 8), 0);
+	ck_assert_int_eq(tls_resume_encode(c, buf, sizeof(buf)), 0);
 	talloc_free(r);
 	talloc_free(c);
 	talloc_free(srv);
