@@ -272,6 +272,7 @@ static void retired_sweep(struct server *srv)
 	for (i = 0; i < srv->n_workers; i++) {
 		unsigned g = atomic_load(&srv->workers[i].seen_generation);
 
+		if (atomic_load(&srv->workers[i].exited)) continue; /* it uses no tree any more */
 		if (g < seen) seen = g;
 	}
 	for (i = 0; i < srv->n_retired; i++) {
@@ -460,13 +461,15 @@ int main(int argc, char **argv)
 	memset(&srv, 0, sizeof(srv));
 	/* First of all: a SIGHUP (a reload racing a restart) or SIGUSR1 while the dictionary and
 	 * configuration load would otherwise kill the process; blocked, they wait for the signal
-	 * loop. Workers inherit the mask; only sigwait() in this thread sees these. */
+	 * loop. SIGTERM and SIGINT still stop a start-up that hangs (a detail FIFO without a
+	 * reader); they are blocked too just before the workers start. Workers inherit the mask;
+	 * only sigwait() in this thread sees these. */
 	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
 	if (options_parse(&opt, argc, argv) < 0) return 2;
 	if (opt.debug) log_threshold = LOG_LVL_DEBUG;
 	log_debug("loading the dictionaries from %s and the configuration from %s", opt.dictdir,
@@ -490,6 +493,7 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* A file size limit (ulimit -f, LimitFSIZE=) reached by the detail file makes write()
 	 * fail with EFBIG, logged per record, instead of killing the server. */

@@ -163,6 +163,30 @@ kill "$RADCLIENT_PID" 2>/dev/null
 wait "$RADCLIENT_PID" 2>/dev/null
 exec 7>&-
 
+# A start-up that hangs (the detail file a FIFO without a reader: open() waits) still stops
+# on SIGTERM, as before latchd blocked its signals for the signal loop.
+write_config
+sed -i "s|detail = $WORK/detail|detail = $WORK/noreader.fifo|" "$WORK/raddb/latchd.conf"
+mkfifo "$WORK/noreader.fifo"
+: >"$WORK/latchd.log"
+"$LATCHD" -X -d "$WORK/raddb" -D "$top_srcdir/dictionaries" >>"$WORK/latchd.log" 2>&1 &
+LATCHD_PID=$!
+for _ in $(seq 1 200); do # until it waits in open() on the FIFO
+	find "/proc/$LATCHD_PID/task" -maxdepth 2 -name wchan -exec cat {} + 2>/dev/null |
+		grep -q fifo && break
+	sleep 0.02
+done
+kill -TERM "$LATCHD_PID"
+for _ in $(seq 1 100); do kill -0 "$LATCHD_PID" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$LATCHD_PID" 2>/dev/null; then
+	fail "SIGTERM stops a start-up that hangs: still running"
+	kill -KILL "$LATCHD_PID"
+else
+	ok "SIGTERM stops a start-up that hangs"
+fi
+wait "$LATCHD_PID" 2>/dev/null
+LATCHD_PID=
+
 # IPv6 listener and client on ::1.
 if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
 	write_config
