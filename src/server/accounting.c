@@ -7,6 +7,7 @@
 #include "server/server.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -44,7 +45,9 @@ static int accounting_write(int fd, char const *text, size_t len, bool sync, siz
 
 		if (more < 0 || (size_t)more != len - (size_t)w) {
 			if (more >= 0) errno = ENOSPC; /* no reason given: most likely a full disk */
-			*left = len - (size_t)w - (more > 0 ? (size_t)more : 0);
+			/* part of the record is in the file when anything of it was written */
+			if (w > 0 || more > 0)
+				*left = len - (size_t)w - (more > 0 ? (size_t)more : 0);
 			return -1;
 		}
 		w = (ssize_t)len;
@@ -54,6 +57,10 @@ static int accounting_write(int fd, char const *text, size_t len, bool sync, siz
 	return 0;
 }
 
+/* A record was cut short at the end of the detail file (the disk filled up mid-write): the
+ * next one starts with a blank line, so that the fragment does not run into it. */
+static atomic_bool detail_cut;
+
 void accounting_handle(struct request *req)
 {
 	struct runtime const *rt = req->rt;
@@ -62,12 +69,20 @@ void accounting_handle(struct request *req)
 	char *record;
 
 	if (rt->detail_fd >= 0) {
+		bool after_cut = atomic_load(&detail_cut);
+
 		record = accounting_record(req);
+		if (record && after_cut)
+			record = talloc_asprintf(req->ctx, "\n\n%s", record);
 		if (!record)
 			why = "out of memory";
 		else if (accounting_write(rt->detail_fd, record, strlen(record),
 					  rt->conf->detail_fsync, &left) < 0)
 			why = strerror(errno);
+		else if (after_cut)
+			atomic_store(&detail_cut, false);
+		if (left)
+			atomic_store(&detail_cut, true);
 		if (why) {
 			stat_inc(&req->worker->stats, STAT_ACCOUNTING_FAILED);
 			request_log(req, LOG_LVL_ERROR,

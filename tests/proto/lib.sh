@@ -119,12 +119,12 @@ make_pki() {
 }
 
 # start_latchd: latchd -X in the background (LATCHD_PID), waits for its ready line. With
-# LATCHD_FSIZE_KB set: under that file size limit (ulimit -f), its log through a pipe so
-# that the limit does not cut the log short.
+# LATCHD_FSIZE_KB set: under that soft file size limit (ulimit -S -f; prlimit can lift it),
+# its log through a pipe so that the limit does not cut the log short.
 start_latchd() {
 	: >"$WORK/latchd.log"
 	if [ -n "${LATCHD_FSIZE_KB:-}" ]; then
-		(ulimit -f "$LATCHD_FSIZE_KB" &&
+		(ulimit -S -f "$LATCHD_FSIZE_KB" &&
 			exec "$LATCHD" -X -d "$WORK/raddb" -D "$top_srcdir/dictionaries") \
 			> >(cat >>"$WORK/latchd.log") 2>&1 &
 	else

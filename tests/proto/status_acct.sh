@@ -42,4 +42,17 @@ check "a record cut short by the limit says so" grep -q 'the record was cut shor
 check "refusals counted" test "$(counter accounting_failed)" -ge 1
 out=$(rc "Message-Authenticator = 0x00" status "$ACCT_PORT")
 check "Status-Server is still answered" grep -q 'Received Accounting-Response' <<<"$out"
+# Room again (the limit lifted): the next record is answered and starts on a line of its own
+# after the cut one's fragment, not glued to it.
+prlimit --pid "$LATCHD_PID" --fsize=unlimited: # the soft limit, up to the hard one
+out=$(rc "Acct-Status-Type = Interim-Update, Acct-Session-Id = \"after-room\", User-Name = bob" acct "$ACCT_PORT")
+check "with room again, the next record is answered" \
+	grep -q 'Received Accounting-Response' <<<"$out"
+check "and starts after a blank line, clear of the cut record's fragment" python3 -c '
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+at = text.find("Acct-Session-Id = \"after-room\"")
+dates = [m.start() for m in re.finditer(r"[A-Z][a-z]{2} [A-Z][a-z]{2} +[0-9]+ [0-9:]{8} [0-9]{4} UTC", text[:at])]
+sys.exit(0 if at > 0 and dates and text[dates[-1] - 2:dates[-1]] == "\n\n" else 1)
+' "$WORK/detail"
 finish
